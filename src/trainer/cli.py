@@ -1,0 +1,306 @@
+"""The ``trainer`` command: a thin face over the layers below."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import click
+
+from trainer import __version__
+from trainer.content.course import COURSE_FILE, CheckResult, CourseBundle, check_course
+from trainer.content.diagnostics import Diagnostic
+from trainer.content.locate import default_course_root, find_course_root, is_course_root
+
+
+class UserError(click.ClickException):
+    """A mistake the user can fix: printed as one line, exit status 1."""
+
+    exit_code = 1
+
+    def show(self, file: object = None) -> None:
+        click.echo(f"trainer: error: {self.format_message()}", err=True)
+
+
+def _label(root: Path, file: str) -> str:
+    """How to show a course file: relative to the working directory when inside it."""
+    path = root / file
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="trainer")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Interactive training and certification courses.
+
+    With no command, shows the course and what you can do with it.
+    """
+    if ctx.invoked_subcommand is None:
+        _overview(default_course_root())
+
+
+def _overview(root: Path) -> None:
+    result = check_course(root)
+    if result.bundle is None:
+        _print_diagnostics(root, result.diagnostics)
+        raise UserError(f"the course in {root} has errors; fix them, then run trainer again")
+    bundle = result.bundle
+    course = bundle.course
+    click.echo(click.style(f"{course.title}", bold=True) + f"  version {course.version}")
+    click.echo(f"{course.agency.name} · {course.provider.name} (provider {course.provider.number})")
+    click.echo()
+    for track_id, track in course.tracks.items():
+        modules = bundle.track_modules(track_id)
+        scenarios = sum(len(m.scenarios) for m in modules)
+        expiry = (
+            f", renew every {track.recertification_months} months"
+            if track.recertification_months
+            else ""
+        )
+        click.echo(
+            f"  {track.title:<20} {len(modules)} module{'s' if len(modules) != 1 else ''}, "
+            f"{scenarios} scenarios, pass mark {track.pass_mark}%, "
+            f"{track.credit_hours:g} credit hour{'s' if track.credit_hours != 1 else ''}{expiry}"
+        )
+        for module in modules:
+            click.echo(
+                f"      {module.title} ({len(module.scenarios)} scenarios, "
+                f"about {module.estimated_minutes} min)"
+            )
+    click.echo()
+    click.echo(
+        f"  {len(bundle.policy.guidelines)} policy sections · content hash "
+        f"{bundle.content_hash[:16]}…"
+    )
+    click.echo(f"  from {root}")
+    click.echo()
+    click.echo("Commands:")
+    for usage, what in (
+        ("trainer validate [PATH ...]", "check a course or module files; every error, located"),
+        ("trainer new module ID --track T", "start a module from a commented skeleton"),
+        ("trainer schema", "write the JSON Schemas editors use to check course files"),
+        ("trainer --help", "all commands and options"),
+    ):
+        click.echo(f"  {usage:<34} {what}")
+
+
+# --- validate ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Target:
+    """One course to check, and the module files named in it (none: the whole course)."""
+
+    root: Path
+    files: list[str]
+
+
+def _targets(paths: Sequence[str]) -> list[_Target]:
+    if not paths:
+        return [_Target(default_course_root(), [])]
+    targets: dict[Path, _Target] = {}
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise UserError(f"{raw}: no such file or folder")
+        if path.is_dir():
+            if not is_course_root(path):
+                raise UserError(
+                    f"{raw}: not a course folder (it has no {COURSE_FILE}); give a course "
+                    "folder or module files"
+                )
+            root = path.resolve()
+            targets.setdefault(root, _Target(root, [])).files.clear()
+            targets[root].files.append("*")
+            continue
+        found = find_course_root(path.parent)
+        if found is None:
+            raise UserError(
+                f"{raw}: this file is not inside a course folder (none above it holds "
+                f"{COURSE_FILE}), so its citations cannot be checked"
+            )
+        target = targets.setdefault(found, _Target(found, []))
+        if "*" not in target.files:
+            target.files.append(path.resolve().relative_to(found).as_posix())
+    return [_Target(t.root, [] if "*" in t.files else t.files) for t in targets.values()]
+
+
+def _selected(result: CheckResult, files: list[str]) -> list[Diagnostic]:
+    """The diagnostics for the named files, and any error in the course files they rely on."""
+    if not files:
+        return result.diagnostics
+    return [
+        d
+        for d in result.diagnostics
+        if d.file in files or (d.file.startswith("course/") and d.severity == "error")
+    ]
+
+
+def _print_diagnostics(root: Path, diagnostics: Sequence[Diagnostic]) -> None:
+    for d in diagnostics:
+        colour = "red" if d.severity == "error" else "yellow"
+        severity = click.style(d.severity, fg=colour, bold=True)
+        click.echo(f"{_label(root, d.file)}:{d.line}:{d.column}: {severity}: {d.message}")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, metavar="[PATH ...]")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json prints {content_hash, errors, warnings} for editors and CI.",
+)
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1 on any).")
+def validate(paths: tuple[str, ...], fmt: Literal["text", "json"], strict: bool) -> None:
+    """Check a course, or module files against the course they sit in.
+
+    PATH is a course folder (holding course/ and scenarios/) or a module file. With no
+    PATH: the course around the current folder, else the course shipped with trainer.
+    Prints every error and warning as file:line:column, then the content hash.
+    Exits 1 when there is any error.
+    """
+    failed = False
+    reports: list[dict[str, object]] = []
+    for target in _targets(paths):
+        result = check_course(target.root)
+        shown = _selected(result, target.files)
+        errors = [d for d in shown if d.severity == "error"]
+        warnings = [d for d in shown if d.severity == "warning"]
+        bundle: CourseBundle | None = result.bundle
+        failed = failed or bool(errors) or (strict and bool(warnings))
+        if fmt == "json":
+            reports.append(
+                {
+                    "course": str(target.root),
+                    "content_hash": bundle.content_hash if bundle else None,
+                    "errors": [d.as_json(_label(target.root, d.file)) for d in errors],
+                    "warnings": [d.as_json(_label(target.root, d.file)) for d in warnings],
+                }
+            )
+            continue
+        _print_diagnostics(target.root, shown)
+        checked = len(target.files) or len(result.files)
+        click.echo(
+            f"checked {checked} file{'s' if checked != 1 else ''}: "
+            f"{len(errors)} error{'s' if len(errors) != 1 else ''}, "
+            f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
+        )
+        if bundle is not None:
+            click.echo(f"content hash: {bundle.content_hash}")
+    if fmt == "json":
+        click.echo(json.dumps(reports[0] if len(reports) == 1 else reports, indent=2))
+    if failed:
+        sys.exit(1)
+
+
+# --- schema -----------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder to write to. Default: schema/ in the course around the current folder.",
+)
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if the files are out of date.")
+def schema(out: Path | None, check: bool) -> None:
+    """Write the JSON Schemas of course.yaml, guidelines.yaml and module files.
+
+    Course files name them on their first line, so editors with the YAML language server
+    complete keys and underline mistakes as you type.
+    """
+    from trainer.content.schema import schema_texts
+
+    folder = out or default_course_root() / "schema"
+    stale: list[str] = []
+    for name, text in schema_texts().items():
+        path = folder / name
+        current = path.read_text(encoding="utf-8") if path.is_file() else None
+        if current == text:
+            continue
+        stale.append(name)
+        if not check:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            click.echo(f"wrote {_label(folder, name)}")
+    if check and stale:
+        raise UserError(f"out of date in {folder}: {', '.join(stale)}; run 'trainer schema'")
+    if not stale:
+        click.echo(f"schemas in {folder} are up to date")
+
+
+# --- new --------------------------------------------------------------------------------
+
+
+@cli.group()
+def new() -> None:
+    """Start new course content from a skeleton."""
+
+
+@new.command("module")
+@click.argument("module_id", metavar="ID")
+@click.option(
+    "--track",
+    type=click.Choice(["onboarding", "refresher"]),
+    required=True,
+    help="The track the module joins; it is appended to the track's list in course.yaml.",
+)
+@click.option(
+    "--course",
+    "course_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The course folder. Default: the one around the current folder.",
+)
+def new_module(
+    module_id: str, track: Literal["onboarding", "refresher"], course_dir: Path | None
+) -> None:
+    """Write scenarios/TRACK/ID.yaml, a commented module that validates."""
+    from trainer.content.skeleton import SkeletonError, create_module
+
+    root = course_dir if course_dir is not None else find_course_root(Path.cwd())
+    if root is None or not is_course_root(root):
+        raise UserError(
+            "no course here: run this inside a course folder (one holding "
+            f"{COURSE_FILE}) or pass --course DIR"
+        )
+    try:
+        created = create_module(root, module_id, track)
+    except SkeletonError as exc:
+        raise UserError(str(exc)) from None
+    click.echo(
+        f"wrote {_label(root, created.label)} and listed it in track '{track}' "
+        f"of {_label(root, COURSE_FILE)}"
+    )
+    click.echo("next: write its scenarios, then run 'trainer validate'")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point: no traceback reaches the user unless TRAINER_DEBUG is set."""
+    try:
+        cli.main(
+            args=list(argv) if argv is not None else None, prog_name="trainer", standalone_mode=True
+        )
+    except Exception as exc:  # the last line of defence; click handles its own errors
+        if os.environ.get("TRAINER_DEBUG"):
+            raise
+        click.echo(
+            f"trainer: internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in trainer; set TRAINER_DEBUG=1 to see the traceback, and report it.",
+            err=True,
+        )
+        sys.exit(1)
