@@ -77,13 +77,19 @@ def check_course(root: Path) -> CheckResult:
     course_doc, course = _load(root, COURSE_FILE, Course, "course.yaml", result)
     policy_doc, policy = _load(root, GUIDELINES_FILE, Policy, "guidelines.yaml", result)
     sources: list[ModuleSource] = []
+    unchecked: set[str] = set()
     for path in module_files(root):
         label = path.relative_to(root).as_posix()
         doc, module = _load(root, label, Module, "a module file", result)
         if module is not None:
             sources.append(ModuleSource(doc, module))
+        else:
+            raw_id = doc.data.get("id") if isinstance(doc.data, dict) else None
+            unchecked.add(raw_id if isinstance(raw_id, str) else "*")
     if course is not None and policy is not None:
-        result.diagnostics += cross_check(course_doc, course, policy_doc, policy, sources)
+        result.diagnostics += cross_check(
+            course_doc, course, policy_doc, policy, sources, frozenset(unchecked)
+        )
     result.diagnostics.sort()
     if course is not None and policy is not None and not result.errors:
         modules = tuple(s.module for s in sources)

@@ -72,3 +72,47 @@ def quoted_list(items: Iterable[str], limit: int = 8) -> str:
     if len(shown) <= 1:
         return "".join(shown)
     return ", ".join(shown[:-1]) + " or " + shown[-1]
+
+
+CODES: dict[str, str] = {
+    # reading the file
+    "missing-file": "a course file the course needs is not there",
+    "unreadable": "the file exists but cannot be read",
+    "file-too-large": "the file is over the size limit (2 MB)",
+    "not-utf8": "the file is not UTF-8 text",
+    "empty-file": "the file holds no YAML document",
+    "yaml-syntax": "the file is not valid YAML: tabs, indentation, quotes, brackets, ---",
+    "duplicate-key": "the same key twice in one mapping",
+    "yaml-tag": "a tag such as !!python/... or !!binary",
+    "yaml-alias": "an anchor or alias (&name, *name)",
+    "yaml-merge": "a merge key (<<)",
+    "yaml-key": "a key that is a list or a mapping",
+    # the shape of each file
+    "missing-key": "a required key is missing",
+    "unknown-key": "a key the format does not have (with the closest one it does)",
+    "wrong-type": "text where a number belongs, a list where a mapping belongs, and so on",
+    "invalid-value": "a value outside what the key allows: an id's form, a range, a choice",
+    # across files
+    "duplicate-id": "an id used twice where it must be unique",
+    "unknown-guideline": "a citation of a guideline that course/guidelines.yaml does not have",
+    "unknown-module": "a track names a module that no file defines",
+    "unknown-step": "'next' names a step the scenario does not have",
+    "no-correct-answer": "a question with no correct answer",
+    "several-correct": "a single-answer question with more than one correct choice",
+    "branch-cycle": "steps that lead back to each other, so the scenario never ends",
+    "unreachable-step": "a step no path leads to",
+    "missing-feedback": "a choice or segment without feedback",
+    "invalid-points": "points that contradict the verdict",
+    "flag-without-post": "a flag step in a scenario that has no post to mark",
+    "segment-not-in-post": "a flag segment whose text is not in the post",
+    "pool-too-large": "a pool draws more scenarios than the module has",
+    "pool-too-small": "a pool must cover more guidelines than it draws scenarios",
+    "pool-uncoverable": "a pool must cover a guideline no scenario of the module tests",
+    "pass-mark-unreachable": "no answer path can reach the track's pass mark",
+    # warnings
+    "guideline-untested": "a guideline no scenario tests",
+    "guideline-undertested": "a guideline tested by fewer than 2 scenarios in a track",
+    "guideline-not-cited": "a scenario lists a guideline that none of its choices cites",
+    "module-not-in-track": "a module file that no track lists",
+}
+"""Every diagnostic code, with what it means; the README's table is checked against it."""
