@@ -88,6 +88,20 @@ def test_validate_one_module_file_reports_only_that_file(
     )
 
 
+def test_validate_a_yaml_file_outside_scenarios_is_refused(
+    course_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (course_copy / "notes").mkdir()
+    (course_copy / "notes/draft.yaml").write_text("id: draft\n")
+    monkeypatch.chdir(course_copy)
+    code, out = run("validate", "notes/draft.yaml")
+    assert code == 1
+    assert out.strip() == (
+        "trainer: error: notes/draft.yaml is not part of the course in .: module files live "
+        "under scenarios/ and end in .yaml"
+    )
+
+
 def test_validate_strict_fails_on_warnings(course_copy: Path) -> None:
     assert run("validate", str(course_copy))[0] == 0
     code, out = run("validate", "--strict", str(course_copy))

@@ -175,6 +175,12 @@ def validate(paths: tuple[str, ...], fmt: Literal["text", "json"], strict: bool)
     reports: list[dict[str, object]] = []
     for target in _targets(paths):
         result = check_course(target.root)
+        strays = [f for f in target.files if f not in result.files]
+        if strays:
+            raise UserError(
+                f"{_label(target.root, strays[0])} is not part of the course in "
+                f"{_label(target.root, '.')}: module files live under scenarios/ and end in .yaml"
+            )
         shown = _selected(result, target.files)
         errors = [d for d in shown if d.severity == "error"]
         warnings = [d for d in shown if d.severity == "warning"]
