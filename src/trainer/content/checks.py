@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from trainer.content.diagnostics import Diagnostic, did_you_mean, quoted_list
+from trainer.content.diagnostics import Diagnostic, did_you_mean
 from trainer.content.models import (
     END,
     Course,
@@ -75,11 +75,12 @@ def _check_modules(
     for source in modules:
         doc, module = source.doc, source.module
         if module.id in module_at:
+            first = module_at[module.id].doc
             found.append(
                 doc.error(
                     ("id",),
                     "duplicate-id",
-                    f"module id '{module.id}' is already used by {module_at[module.id].doc.file}",
+                    f"module id '{module.id}' is already used at {_place(doc, first, ('id',))}",
                 )
             )
         else:
@@ -88,12 +89,12 @@ def _check_modules(
             here: tuple[PathPart, ...] = ("scenarios", si)
             if scenario.id in scenario_at:
                 other, oi = scenario_at[scenario.id]
-                line = other.doc.position(("scenarios", oi, "id"))[0]
                 found.append(
                     doc.error(
                         (*here, "id"),
                         "duplicate-id",
-                        f"scenario id '{scenario.id}' is already used at {other.doc.file}:{line}",
+                        f"scenario id '{scenario.id}' is already used at "
+                        f"{_place(doc, other.doc, ('scenarios', oi, 'id'))}",
                     )
                 )
             else:
@@ -112,6 +113,19 @@ def _check_modules(
         _check_pool(doc, module, known, found)
 
 
+def _place(here: YamlDocument, there: YamlDocument, path: tuple[PathPart, ...]) -> str:
+    """Where ``path`` is in ``there``, as seen from a message about ``here``: the line alone
+    in the same file, else file:line."""
+    line = there.position(path)[0]
+    return f"line {line}" if there.file == here.file else f"{there.file}:{line}"
+
+
+def _and_list(items: Sequence[str]) -> str:
+    """``'a', 'b' and 'c'``."""
+    shown = [f"'{i}'" for i in items]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
 def _check_scenario(
     doc: YamlDocument,
     here: tuple[PathPart, ...],
@@ -121,6 +135,10 @@ def _check_scenario(
 ) -> None:
     step_ids = [s.id for s in scenario.steps]
     seen_steps: dict[str, int] = {}
+    # The step graph is only worth checking once every step id names one step and every
+    # 'next' names a step: otherwise loops and unreachable steps are echoes of that error.
+    ids_clear = END not in step_ids and len(set(step_ids)) == len(step_ids)
+    targets_clear = True
     for ti, step in enumerate(scenario.steps):
         at: tuple[PathPart, ...] = (*here, "steps", ti)
         if step.id == END:
@@ -136,7 +154,8 @@ def _check_scenario(
                 doc.error(
                     (*at, "id"),
                     "duplicate-id",
-                    f"step id '{step.id}' is used twice in scenario '{scenario.id}'",
+                    f"step id '{step.id}' is used twice in scenario '{scenario.id}' "
+                    f"(first at {_place(doc, doc, (*here, 'steps', seen_steps[step.id], 'id'))})",
                 )
             )
         seen_steps.setdefault(step.id, ti)
@@ -160,34 +179,36 @@ def _check_scenario(
                     (*at, "id"),
                     "several-correct",
                     f"single-answer step '{step.id}' has {len(correct)} correct choices "
-                    f"({quoted_list(correct)}): keep one, or make it 'type: multi'",
+                    f"({_and_list(correct)}): keep one, or make it 'type: multi'",
                 )
             )
         if isinstance(step, SingleStep):
             for ci, choice in enumerate(step.choices):
                 if choice.next is not None and choice.next != END and choice.next not in step_ids:
+                    targets_clear = False
                     found.append(
                         doc.error(
                             (*at, "choices", ci, "next"),
                             "unknown-step",
                             f"choice '{choice.id}' leads to step '{choice.next}', which "
                             f"scenario '{scenario.id}' does not have"
-                            f"{did_you_mean(choice.next, [*step_ids, END])}",
+                            f"{_step_hint(choice.next, step_ids)}",
                         )
                     )
         elif step.next is not None and step.next != END and step.next not in step_ids:
+            targets_clear = False
             found.append(
                 doc.error(
                     (*at, "next"),
                     "unknown-step",
                     f"step '{step.id}' leads to step '{step.next}', which scenario "
-                    f"'{scenario.id}' does not have{did_you_mean(step.next, [*step_ids, END])}",
+                    f"'{scenario.id}' does not have{_step_hint(step.next, step_ids)}",
                 )
             )
         if isinstance(step, FlagStep):
             _check_segments(doc, at, scenario, step, found)
 
-    cycle = find_cycle(scenario)
+    cycle = find_cycle(scenario) if ids_clear else None
     if cycle is not None:
         loop, edge = cycle
         names = " → ".join(scenario.steps[i].id for i in [*loop, loop[0]])
@@ -204,7 +225,7 @@ def _check_scenario(
                 f"steps loop back ({names}): a scenario must always reach its end",
             )
         )
-    reached = reachable(scenario)
+    reached = reachable(scenario) if ids_clear and targets_clear else set(range(len(step_ids)))
     for ti, step in enumerate(scenario.steps):
         if ti not in reached:
             found.append(
@@ -225,6 +246,14 @@ def _check_scenario(
                     "its choices cites it",
                 )
             )
+
+
+def _step_hint(target: str, step_ids: Sequence[str]) -> str:
+    """The step id meant, when one is close; else the ids there are."""
+    options = [*dict.fromkeys(step_ids), END]
+    return did_you_mean(target, options) or (
+        f": its steps are {_and_list(options[:-1])}, and 'end' ends it"
+    )
 
 
 def _check_options(
@@ -291,8 +320,9 @@ def _check_options(
                 doc.error(
                     (*here, "points"),
                     "invalid-points",
-                    f"partly right choice '{option.id}' earns {option.points} points, "
-                    f"as much as the correct choice: give it fewer",
+                    f"partly right choice '{option.id}' earns {option.points} "
+                    f"point{'s' if option.points != 1 else ''}, not fewer than the correct "
+                    f"choice's {best_correct}: give it fewer",
                 )
             )
         elif option.verdict == "incorrect" and option.points > 0:

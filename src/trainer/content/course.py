@@ -156,3 +156,20 @@ def canonical_json(data: object) -> bytes:
 def content_hash(course: Course, policy: Policy, modules: tuple[Module, ...]) -> str:
     """SHA-256 of the normalized course, in hex: independent of key order, comments and layout."""
     return hashlib.sha256(canonical_json(normalized(course, policy, modules))).hexdigest()
+
+
+def bundle_from_normalized(data: dict[str, object], root: Path) -> CourseBundle:
+    """Rebuild a course from :func:`normalized` data, as records keep every version taught."""
+    course = Course.model_validate(data["course"])
+    policy = Policy.model_validate(data["policy"])
+    raw_modules = data["modules"]
+    assert isinstance(raw_modules, list)
+    modules = tuple(Module.model_validate(m) for m in raw_modules)
+    return CourseBundle(
+        root=root,
+        course=course,
+        policy=policy,
+        modules=modules,
+        module_files={},
+        content_hash=content_hash(course, policy, modules),
+    )

@@ -9,6 +9,7 @@ looked up from it only when a message needs one.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,8 +24,13 @@ try:
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _BaseLoader = yaml.SafeLoader
 
-MAX_FILE_BYTES = 2 * 1024 * 1024
+MB = 1024 * 1024
+MAX_FILE_BYTES = 2 * MB
 """A course file above this size is a mistake (or an attack): refuse it before parsing."""
+
+MAX_DEPTH = 64
+"""Course data nests about ten levels deep; deeper lists and mappings are refused, which also
+keeps the walk below Python's recursion limit."""
 
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
@@ -33,6 +39,14 @@ _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
+_MERGE = "tag:yaml.org,2002:merge"
+
+_TOO_DEEP = (
+    f"lists and mappings nest more than {MAX_DEPTH} levels deep: a course file needs "
+    "only a few levels"
+)
+
+_EMPTY = "file is empty: it holds no keys or values, only comments or nothing at all"
 
 PathPart = str | int
 Path_ = tuple[PathPart, ...]
@@ -45,6 +59,7 @@ class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
 # YAML 1.1 reads yes/no/on/off as booleans, 1:30 as 90 and 2026-01-05 as a date; a training
 # officer writing a mock post means none of that, so only the YAML 1.2 core forms resolve.
 _Loader.yaml_implicit_resolvers = {}
+_CORE_FORMS: dict[str, re.Pattern[str]] = {}
 for _tag, _pattern, _first in (
     (_NULL, r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
     (_BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
@@ -56,7 +71,20 @@ for _tag, _pattern, _first in (
         list("-+.0123456789"),
     ),
 ):
-    _Loader.add_implicit_resolver(_tag, re.compile(_pattern), _first)
+    _CORE_FORMS[_tag] = re.compile(_pattern)
+    _Loader.add_implicit_resolver(_tag, _CORE_FORMS[_tag], _first)
+# '<<' still resolves as a merge key, so that it is refused as one rather than read as a key.
+_Loader.add_implicit_resolver(_MERGE, re.compile(r"^<<$"), ["<"])
+
+# The tags a mapping key may resolve to; its text is the key either way.
+_KEY_TAGS = (_STR, _INT, _BOOL, _FLOAT, _NULL)
+# What an explicit tag such as '!!int abc' promised, for the message when the value is not that.
+_TAG_WORDS = {
+    _INT: "a whole number",
+    _FLOAT: "a number",
+    _BOOL: "true or false",
+    _NULL: "an empty value",
+}
 
 
 @dataclass
@@ -122,8 +150,9 @@ def read_yaml(path: Path, label: str) -> YamlDocument:
                 1,
                 1,
                 "file-too-large",
-                f"file is {size / 1_000_000:.1f} MB; a course file may be at most "
-                f"{MAX_FILE_BYTES // (1024 * 1024)} MB: split it into several modules",
+                # Rounded up, so a file just over the limit never reads as the limit itself.
+                f"file is {math.ceil(size * 10 / MB) / 10:.1f} MB; a course file may be at "
+                f"most {MAX_FILE_BYTES // MB} MB: split it into several modules",
             )
         raw = path.read_bytes()
     except OSError as exc:
@@ -135,6 +164,8 @@ def parse_yaml(raw: bytes, label: str) -> YamlDocument:
     """Parse bytes as one YAML document of plain values; see :func:`read_yaml`."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _failed(label, 1, 1, "not-utf8", "file is saved as UTF-16: save it as UTF-8")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -154,9 +185,21 @@ def parse_yaml(raw: bytes, label: str) -> YamlDocument:
     except yaml.MarkedYAMLError as exc:
         return _syntax_error(label, exc, text)
     except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
-        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        # libyaml reads the text as UTF-8: its position counts bytes, not characters.
+        encoded = text.encode("utf-8")
+        line = encoded.count(b"\n", 0, exc.position) + 1
+        line_start = encoded.rfind(b"\n", 0, exc.position) + 1
+        column = len(encoded[line_start : exc.position].decode("utf-8", "replace")) + 1
         char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        if char == "\0":
+            # UTF-16 text puts a zero byte beside every ASCII letter.
+            return _failed(
+                label,
+                line,
+                column,
+                "not-utf8",
+                "a zero byte (U+0000): is the file saved as UTF-16? save it as UTF-8",
+            )
         return _failed(
             label,
             line,
@@ -166,10 +209,15 @@ def parse_yaml(raw: bytes, label: str) -> YamlDocument:
         )
     except yaml.YAMLError as exc:  # pragma: no cover - every other error carries a mark
         return _failed(label, 1, 1, "yaml-syntax", f"YAML syntax: {exc}")
+    except RecursionError:  # pragma: no cover - libyaml stops at 1000 levels first
+        return _failed(label, 1, 1, "yaml-syntax", f"YAML syntax: {_TOO_DEEP}")
     finally:
         loader.dispose()
     if root is None:
-        return _failed(label, 1, 1, "empty-file", "file is empty: it holds no YAML document")
+        return _failed(label, 1, 1, "empty-file", _EMPTY)
+    if isinstance(root, yaml.ScalarNode) and root.tag == _NULL:
+        # Only '---', '~' or 'null': as empty as no document at all.
+        return _failed(label, 1, 1, "empty-file", _EMPTY)
     doc = YamlDocument(label, None, root)
     walker = _Walker(doc, text)
     doc.data = walker.value(root)
@@ -185,18 +233,15 @@ def _failed(label: str, line: int, column: int, code: str, message: str) -> Yaml
 # (what PyYAML says, what to tell a person, report at where the construct opened)
 _SYNTAX_HINTS: tuple[tuple[str, str, bool], ...] = (
     (
-        "mapping values are not allowed",
-        "a ':' where none can be: text with ': ' in it needs "
-        "quotes, or this line is indented too far",
-        False,
+        "found unexpected end of stream",
+        "this quote is never closed: end the text with the same quote mark",
+        True,
     ),
     (
-        "did not find expected key",
-        "indentation is off: the keys of one mapping must line up",
-        False,
+        "found unexpected end of document",
+        "this quote is never closed: end the text with the same quote mark",
+        True,
     ),
-    ("found unexpected end of stream", "this quote is never closed", True),
-    ("found unexpected end of document", "this quote is never closed", True),
     ("expected ',' or ']'", "this '[' list is never closed with ']'", True),
     ("expected ',' or '}'", "this '{' mapping is never closed with '}'", True),
     (
@@ -206,12 +251,11 @@ _SYNTAX_HINTS: tuple[tuple[str, str, bool], ...] = (
         False,
     ),
     (
-        "did not find expected '-' indicator",
-        "a list item is indented differently from the ones "
-        "before it, or a key follows a list at the list's own level",
-        False,
+        "could not find expected ':'",
+        "a line with no ':' where a key belongs: write 'key: value', or indent the line "
+        "further to continue the text above it",
+        True,
     ),
-    ("expected <block end>", "indentation is off", False),
     ("found undefined alias", "aliases (*name) are not supported: write the value out", False),
     (
         "found unknown escape character",
@@ -219,6 +263,11 @@ _SYNTAX_HINTS: tuple[tuple[str, str, bool], ...] = (
         False,
     ),
     ("found duplicate anchor", "anchors (&name) are not supported: write the value out", False),
+    (
+        "exceeded maximum nesting depth",
+        "lists and mappings nest too deeply: a course file needs only a few levels",
+        False,
+    ),
 )
 
 
@@ -227,8 +276,62 @@ def _syntax_error(label: str, exc: yaml.MarkedYAMLError, text: str) -> YamlDocum
     problem = exc.problem or exc.context or "invalid YAML"
     said = f"{exc.context or ''} {problem}"
     message = f"YAML syntax: {problem}"
-    if mark is not None and text[mark.index : mark.index + 1] == "\t":
+    # PyYAML's marks count characters, so they index the decoded text.
+    at = text[mark.index : mark.index + 1] if mark is not None else ""
+    before = text[: mark.index].rstrip(" ")[-1:] if mark is not None else ""
+    if at == "\t":
         message = "YAML syntax: a tab character: YAML indents with spaces only"
+    elif "did not find expected key" in said or "expected <block end>" in said:
+        # The parser expected the next key of a block mapping; what it found says why not.
+        if before in ("'", '"'):
+            message = (
+                "YAML syntax: text after the closing quote: put the whole value in quotes "
+                "(inside single quotes, write an apostrophe as '')"
+            )
+        elif at == "-":
+            message = (
+                "YAML syntax: a '- ' list item out of line: the items of a list line up "
+                "with each other, under their key"
+            )
+        elif at in ("]", "}"):
+            message = f"YAML syntax: this '{at}' closes nothing: remove it"
+        else:
+            message = "YAML syntax: indentation is off: the keys of one mapping must line up"
+    elif "mapping values are not allowed" in said and mark is not None:
+        line_start = text.rfind("\n", 0, mark.index) + 1
+        if ": " in text[line_start : mark.index]:
+            # A second ': ' on a line whose key already has one: it is part of the text.
+            message = (
+                "YAML syntax: text with ': ' in it needs quotes: put the whole value in quotes"
+            )
+        else:
+            # The line's own key: it reads as more text of the line above.
+            message = (
+                "YAML syntax: this key is indented further than the keys above it, "
+                "or the line above it lacks a ':'"
+            )
+            indent = len(text[line_start : mark.index]) - len(
+                text[line_start : mark.index].lstrip(" ")
+            )
+            mark = _column_mark(mark, indent)
+    elif "did not find expected '-' indicator" in said and mark is not None:
+        # A block list ran on, and this line is not one of its '- ' items.
+        if at == "-" and text[mark.index + 1 : mark.index + 2] not in (" ", "\n", ""):
+            message = "YAML syntax: a list item needs a space after its '-'"
+        elif at == "-":
+            message = "YAML syntax: a '- ' list item indented differently from the ones above it"
+        elif exc.context_mark is not None and exc.context_mark.column == mark.column:
+            message = (
+                "YAML syntax: a key at the level of a list's '- ': indent it to line up with "
+                "the keys of the item above, or un-indent it to end the list"
+            )
+        else:
+            message = (
+                "YAML syntax: indentation is off: this line lines up neither with the keys "
+                "above it nor with the '- ' of their list"
+            )
+    elif "cannot start any token" in said and at:
+        message = f"YAML syntax: a value cannot start with '{at}': put the whole value in quotes"
     else:
         for needle, hint, at_opening in _SYNTAX_HINTS:
             if needle in said:
@@ -238,6 +341,12 @@ def _syntax_error(label: str, exc: yaml.MarkedYAMLError, text: str) -> YamlDocum
                 break
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     return _failed(label, line, column, "yaml-syntax", message)
+
+
+def _column_mark(mark: yaml.Mark, column: int) -> yaml.Mark:
+    """The same line as ``mark``, at another (0-based) column."""
+    index = mark.index - mark.column + column
+    return yaml.Mark(mark.name, index, mark.line, column, mark.buffer, mark.pointer)
 
 
 def _tag_name(tag: str) -> str:
@@ -256,6 +365,7 @@ class _Walker:
         self.text = text
         self.seen: set[int] = set()
         self.alias_reported = False
+        self.depth_reported = False
 
     def _error(self, node: yaml.Node, code: str, message: str) -> None:
         mark = node.start_mark
@@ -263,7 +373,7 @@ class _Walker:
             Diagnostic(self.doc.file, mark.line + 1, mark.column + 1, "error", code, message)
         )
 
-    def value(self, node: yaml.Node) -> object:
+    def value(self, node: yaml.Node, depth: int = 0) -> object:
         if id(node) in self.seen:
             # The composer hands an alias back as the very node its anchor named; walking it
             # again would expand a "billion laughs" file, so stop at the first reuse.
@@ -272,64 +382,84 @@ class _Walker:
         self.seen.add(id(node))
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node)
+        if depth >= MAX_DEPTH:
+            if not self.depth_reported:
+                self.depth_reported = True
+                self._error(node, "yaml-syntax", _TOO_DEEP)
+            return None
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ:
                 self._bad_tag(node)
                 return None
-            return [self.value(item) for item in node.value]
+            return [self.value(item, depth + 1) for item in node.value]
         if isinstance(node, yaml.MappingNode):
-            return self._mapping(node)
+            return self._mapping(node, depth)
         raise AssertionError(f"unknown node {node!r}")  # pragma: no cover
 
-    def _mapping(self, node: yaml.MappingNode) -> object:
+    def _mapping(self, node: yaml.MappingNode, depth: int) -> object:
         if node.tag != _MAP:
             self._bad_tag(node)
             return None
         result: dict[str, object] = {}
-        first_line: dict[str, int] = {}
+        first_line: dict[str, tuple[int, int]] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in (
-                _STR,
-                _INT,
-                _BOOL,
-                _FLOAT,
-                _NULL,
-            ):
-                if key_node.tag == "tag:yaml.org,2002:merge":
-                    self._error(
-                        key_node,
-                        "yaml-merge",
-                        "merge keys (<<) are not supported: write the keys out",
-                    )
-                else:
-                    self._error(
-                        key_node, "yaml-key", "a key must be a plain name, not a list or mapping"
-                    )
+            if key_node.tag == _MERGE:
+                self._error(
+                    key_node, "yaml-merge", "merge keys (<<) are not supported: write the keys out"
+                )
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self._error(
+                    key_node, "yaml-key", "a key must be a plain name, not a list or mapping"
+                )
+                continue
+            if key_node.tag not in _KEY_TAGS:
+                self._bad_tag(key_node)
                 continue
             key = key_node.value
-            if key in result or key in first_line:
+            if key in first_line:
+                line, column = first_line[key]
+                first = (
+                    f"line {line}, column {column}"
+                    if line == key_node.start_mark.line + 1
+                    else f"line {line}"
+                )
                 self._error(
                     key_node,
                     "duplicate-key",
-                    f"duplicate key '{key}' (first at line {first_line[key]}): "
+                    f"duplicate key '{key}' (first at {first}): "
                     "YAML would silently keep only one of them",
                 )
-                self.value(value_node)
+                self.value(value_node, depth + 1)
                 continue
-            first_line[key] = key_node.start_mark.line + 1
-            result[key] = self.value(value_node)
+            first_line[key] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            result[key] = self.value(value_node, depth + 1)
         return result
 
     def _scalar(self, node: yaml.ScalarNode) -> object:
         tag, value = node.tag, node.value
         if tag == _STR:
             return value
+        form = _CORE_FORMS.get(tag)
+        if form is not None and not form.fullmatch(value):
+            # Only an explicit tag ('!!int abc') gives a value a type its text does not fit.
+            self._error(
+                node,
+                "yaml-tag",
+                f"'{value[:40]}' is not {_TAG_WORDS[tag]}, as its tag '{_tag_name(tag)}' says: "
+                "remove the tag",
+            )
+            return None
         if tag == _NULL:
             return None
         if tag == _BOOL:
             return value.lower() == "true"
         if tag == _INT:
-            return int(value, 0) if value[:2] in ("0o", "0x") else int(value, 10)
+            try:
+                return int(value, 0) if value[:2] in ("0o", "0x") else int(value, 10)
+            except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+                self._error(node, "invalid-value", f"a number of {len(value)} digits is too long")
+                return None
         if tag == _FLOAT:
             lowered = value.lower().lstrip("+")
             if lowered.endswith("inf"):
