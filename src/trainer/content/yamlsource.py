@@ -89,12 +89,26 @@ _TAG_WORDS = {
 
 @dataclass
 class YamlDocument:
-    """A parsed file: its values and the node tree that knows their positions."""
+    """A parsed file: its values, and its text for finding where each value came from."""
 
     file: str
     data: object
-    root: yaml.Node | None
+    text: str | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    _root: yaml.Node | None = field(default=None, init=False, repr=False)
+
+    @property
+    def root(self) -> yaml.Node | None:
+        """The node tree, composed again on first use. Keeping every file's tree alive
+        through a load would triple its time (the collector rescans them all), and only a
+        file with something to report ever needs positions."""
+        if self._root is None and self.text is not None:
+            loader = _Loader(self.text)
+            try:
+                self._root = loader.get_single_node()
+            finally:
+                loader.dispose()
+        return self._root
 
     @property
     def ok(self) -> bool:
@@ -218,7 +232,7 @@ def parse_yaml(raw: bytes, label: str) -> YamlDocument:
     if isinstance(root, yaml.ScalarNode) and root.tag == _NULL:
         # Only '---', '~' or 'null': as empty as no document at all.
         return _failed(label, 1, 1, "empty-file", _EMPTY)
-    doc = YamlDocument(label, None, root)
+    doc = YamlDocument(label, None, text)
     walker = _Walker(doc, text)
     doc.data = walker.value(root)
     return doc
