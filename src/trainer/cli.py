@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import click
 
@@ -16,6 +17,9 @@ from trainer import __version__
 from trainer.content.course import COURSE_FILE, CheckResult, CourseBundle, check_course
 from trainer.content.diagnostics import Diagnostic
 from trainer.content.locate import default_course_root, find_course_root, is_course_root
+
+if TYPE_CHECKING:
+    from trainer.records.service import Records
 
 
 class UserError(click.ClickException):
@@ -293,6 +297,179 @@ def new_module(
         f"of {_label(root, COURSE_FILE)}"
     )
     click.echo("next: write its scenarios, then run 'trainer validate'")
+
+
+# --- learners, take, records --------------------------------------------------------
+
+
+def _db_options(command: Callable[..., None]) -> Callable[..., None]:
+    command = click.option(
+        "--db",
+        "db",
+        envvar="TRAINER_DB",
+        default=None,
+        metavar="URL",
+        help="Database URL or SQLite file. Default: TRAINER_DB, else trainer.db in the "
+        "user data folder.",
+    )(command)
+    return click.option(
+        "--course",
+        "course_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="The course folder. Default: the one around the current folder, else the "
+        "shipped course.",
+    )(command)
+
+
+def _open_records(db: str | None, course_dir: Path | None) -> Records:
+    from trainer.records.log import EventLog
+    from trainer.records.service import Records
+
+    root = course_dir if course_dir is not None else default_course_root()
+    bundle = _load_bundle(root)
+    return Records(EventLog.open(db), bundle)
+
+
+def _load_bundle(root: Path) -> CourseBundle:
+    result = check_course(root)
+    if result.bundle is None:
+        _print_diagnostics(root, result.errors)
+        raise UserError(f"the course in {root} has errors: fix them, then try again")
+    return result.bundle
+
+
+@contextmanager
+def _records_errors() -> Iterator[None]:
+    """Turn a records failure into one line and exit status 1."""
+    from trainer.records.db import RecordsError
+
+    try:
+        yield
+    except RecordsError as exc:
+        raise UserError(str(exc)) from None
+
+
+@cli.group()
+def learners() -> None:
+    """Register and list learners."""
+
+
+@learners.command("add")
+@click.option("--name", required=True, help="Full name, as on the certificate.")
+@click.option("--badge", required=True, help="Badge number: how the learner signs in.")
+@click.option("--agency", required=True, help="The learner's agency.")
+@click.option("--unit", default=None, help="Unit or squad (optional).")
+@click.option("--officer-id", default=None, help="State officer ID such as a POST ID (optional).")
+@_db_options
+def learners_add(
+    name: str,
+    badge: str,
+    agency: str,
+    unit: str | None,
+    officer_id: str | None,
+    db: str | None,
+    course_dir: Path | None,
+) -> None:
+    """Register a learner."""
+    with _records_errors():
+        learner = _open_records(db, course_dir).register(name, badge, agency, unit, officer_id)
+    click.echo(f"registered {learner.name}, badge {learner.badge}, {learner.agency}")
+
+
+@learners.command("list")
+@_db_options
+def learners_list(db: str | None, course_dir: Path | None) -> None:
+    """List every registered learner."""
+    with _records_errors():
+        found = _open_records(db, course_dir).learners()
+    if not found:
+        click.echo("no learners yet: add one with 'trainer learners add'")
+        return
+    click.echo(f"{'badge':<12} {'name':<28} {'agency':<28} unit")
+    for learner in found:
+        click.echo(
+            f"{learner.badge:<12} {learner.name:<28} {learner.agency:<28} {learner.unit or ''}"
+        )
+
+
+@cli.command()
+@click.option("--learner", "badge", required=True, metavar="BADGE", help="The learner's badge.")
+@click.option("--track", type=click.Choice(["onboarding", "refresher"]), required=True)
+@click.option("--module", "module_id", default=None, metavar="ID", help="Only this module.")
+@_db_options
+def take(
+    badge: str,
+    track: Literal["onboarding", "refresher"],
+    module_id: str | None,
+    db: str | None,
+    course_dir: Path | None,
+) -> None:
+    """Take a track in plain lines: questions on standard output, one answer per line on
+    standard input. Suits scripts and screen readers. At the end of input it stops with
+    everything saved; the next run resumes at the first unanswered item."""
+    from trainer.take import run_take
+
+    with _records_errors():
+        records = _open_records(db, course_dir)
+        code = run_take(records, badge, track, module_id, sys.stdin, click.echo)
+    sys.exit(code)
+
+
+@cli.group()
+def records() -> None:
+    """Transcripts, due dates and the integrity of the record."""
+
+
+@records.command("check")
+@_db_options
+def records_check(db: str | None, course_dir: Path | None) -> None:
+    """Verify the hash chain of the whole record; name the first event that does not fit."""
+    from trainer.records.log import EventLog
+
+    with _records_errors():
+        report = EventLog.open(db).check()
+    if not report.ok:
+        raise UserError(f"the record has been altered: {report.reason}")
+    click.echo(f"ok: {report.count} events, chain intact; head {report.head_hash}")
+
+
+@records.command("transcript")
+@click.argument("badge")
+@_db_options
+def records_transcript(badge: str, db: str | None, course_dir: Path | None) -> None:
+    """Every attempt, score and completion of one learner."""
+    from trainer.reports.transcript import transcript_lines
+
+    with _records_errors():
+        recs = _open_records(db, course_dir)
+        lines = transcript_lines(recs, badge)
+    for line in lines:
+        click.echo(line)
+
+
+@records.command("due")
+@click.option(
+    "--within",
+    default="30d",
+    show_default=True,
+    metavar="DAYS",
+    help="Certifications expiring within this many days, e.g. 30d.",
+)
+@click.option("--overdue", is_flag=True, help="Only those already expired.")
+@_db_options
+def records_due(within: str, overdue: bool, db: str | None, course_dir: Path | None) -> None:
+    """Who must renew a certification soon, or is overdue."""
+    from trainer.reports.due import due_lines, parse_days
+
+    try:
+        days = parse_days(within)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    with _records_errors():
+        lines = due_lines(_open_records(db, course_dir), days, overdue)
+    for line in lines:
+        click.echo(line)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

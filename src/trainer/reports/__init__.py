@@ -1,0 +1,1 @@
+"""What training officers read: transcripts, due lists (and, later, exports and analyses)."""
