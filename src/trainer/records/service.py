@@ -429,6 +429,8 @@ class Records:
         if typed_badge.strip() != learner.badge:
             raise RecordsError("that is not your badge number: type it exactly to attest")
         status = self.track_status(badge, track)
+        if not status.round_open:
+            raise RecordsError(f"the {track} track is already complete")
         if not status.all_passed:
             raise RecordsError(f"every module of the {track} track must be passed first")
         if not status.seat_time_met:

@@ -55,7 +55,11 @@ def due_lines(records: Records, within_days: int, overdue_only: bool) -> list[st
             f"{'badge':<10} {'name':<26} {'unit':<12} {'track':<11} {'expires':<10} status"
         )
     for e in entries:
-        status = f"overdue {-e.days_left} days" if e.days_left < 0 else f"due in {e.days_left} days"
+        status = (
+            f"overdue {(now - e.valid_until).days} days"
+            if e.days_left < 0
+            else f"due in {e.days_left} days"
+        )
         lines.append(
             f"{e.learner.badge:<10} {e.learner.name[:26]:<26} {(e.learner.unit or '')[:12]:<12} "
             f"{e.track:<11} {e.valid_until:%Y-%m-%d} {status}"
