@@ -13,6 +13,7 @@ import subprocess
 from collections import Counter
 from pathlib import Path
 
+from course_factory import make_course
 from records_support import run_worker
 from sqlalchemy import make_url
 
@@ -63,6 +64,30 @@ def test_eight_processes_append_at_once(db_url: str) -> None:
         mine = [e for e in events if e.learner == learner]
         assert [e.seq for e in mine] == seqs
         assert [e.payload["item"] for e in mine] == [f"item-{n}" for n in range(EACH)]
+
+
+def test_eight_learners_answer_at_once_through_the_service(db_url: str, tmp_path: Path) -> None:
+    """8 processes, each a learner answering 200 items through Records (guards, grading,
+    the course version event) into one database at once: every answer is there, once."""
+    course = make_course(tmp_path / "course", onboarding_items=EACH)
+    badges = [f"{7000 + n}" for n in range(WORKERS)]
+    workers = start_together(*[["answer", db_url, str(course), badge] for badge in badges])
+    for worker in workers:
+        assert committed_seqs(worker) == list(range(1, EACH + 1))
+
+    with EventLog.open(db_url) as log:
+        report = log.check()
+        answers = log.events(kinds=["answer_recorded"])
+        versions = log.events(kinds=["course_version"])
+        completed = log.events(kinds=["attempt_completed"])
+    assert report.ok, report.reason
+    assert Counter(e.learner for e in answers) == dict.fromkeys(badges, EACH)
+    for badge in badges:
+        items = [e.payload["scenario"] for e in answers if e.learner == badge]
+        assert len(set(items)) == EACH
+    assert len(versions) == 1  # kept once, however many processes started at once
+    assert all(e.payload["passed"] for e in completed)
+    assert len(completed) == WORKERS
 
 
 def test_a_guard_decides_under_the_write_lock(db_url: str) -> None:

@@ -31,7 +31,7 @@ class ChoiceFeedback:
     feedback: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Outcome:
     """The graded answer to one step.
 

@@ -68,7 +68,8 @@ def format_time(moment: datetime) -> str:
 
 def parse_time(text: str) -> datetime:
     """The inverse of :func:`format_time`; always timezone-aware UTC."""
-    return datetime.strptime(text, _TIME_FORMAT).replace(tzinfo=UTC)
+    # fromisoformat reads the 'Z' form since Python 3.11, at a tenth of strptime's cost.
+    return datetime.fromisoformat(text).astimezone(UTC)
 
 
 def utc_now() -> datetime:

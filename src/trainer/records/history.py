@@ -115,7 +115,8 @@ class History:
 
     learners: dict[str, Learner] = field(default_factory=dict)
     attempts: dict[str, Attempt] = field(default_factory=dict)
-    completions: list[Completion] = field(default_factory=list)
+    completions: dict[tuple[str, TrackId], list[Completion]] = field(default_factory=dict)
+    by_badge: dict[str, list[Attempt]] = field(default_factory=dict)
 
     def attempts_of(
         self, badge: str, track: TrackId | None = None, module: str | None = None
@@ -123,14 +124,12 @@ class History:
         """In the order they were started."""
         return [
             a
-            for a in self.attempts.values()
-            if a.badge == badge
-            and (track is None or a.track == track)
-            and (module is None or a.module == module)
+            for a in self.by_badge.get(badge, [])
+            if (track is None or a.track == track) and (module is None or a.module == module)
         ]
 
     def completions_of(self, badge: str, track: TrackId) -> list[Completion]:
-        return [c for c in self.completions if c.badge == badge and c.track == track]
+        return self.completions.get((badge, track), [])
 
     def cycle_start(self, badge: str, track: TrackId) -> datetime | None:
         """When the current round of a track began: after its last completion, if any."""
@@ -149,8 +148,10 @@ def add_months(moment: datetime, months: int) -> datetime:
     """The same day ``months`` later, clamped to the month's end (Jan 31 + 1 = Feb 28)."""
     month = moment.month - 1 + months
     year, month = moment.year + month // 12, month % 12 + 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)
+    try:
+        return moment.replace(year=year, month=month)
+    except ValueError:  # the 29th to 31st of a shorter month
+        return moment.replace(year=year, month=month, day=calendar.monthrange(year, month)[1])
 
 
 def history_from(events: Iterable[StoredEvent]) -> History:
@@ -182,6 +183,7 @@ def history_from(events: Iterable[StoredEvent]) -> History:
             )
             attempt.event_times.append(event.time)
             history.attempts[attempt.id] = attempt
+            history.by_badge.setdefault(attempt.badge, []).append(attempt)
         elif event.kind == "answer_recorded" and event.attempt in history.attempts:
             attempt = history.attempts[event.attempt]
             attempt.answers.append(_answer(p, event.time))
@@ -194,21 +196,24 @@ def history_from(events: Iterable[StoredEvent]) -> History:
             attempt.passed = bool(p["passed"])
             attempt.event_times.append(event.time)
         elif event.kind == "policy_acknowledged":
-            months = p.get("recertification_months")
-            history.completions.append(
-                Completion(
-                    badge=str(event.learner),
-                    track=cast(TrackId, p["track"]),
-                    time=event.time,
-                    course_id=str(p["course_id"]),
-                    version=str(p["version"]),
-                    content_hash=str(p["content_hash"]),
-                    valid_until=add_months(event.time, int(months))
-                    if isinstance(months, int)
-                    else None,
-                )
-            )
+            done = completion_from(event)
+            history.completions.setdefault((done.badge, done.track), []).append(done)
     return history
+
+
+def completion_from(event: StoredEvent) -> Completion:
+    """The completion a ``policy_acknowledged`` event records."""
+    p = event.payload
+    months = p.get("recertification_months")
+    return Completion(
+        badge=str(event.learner),
+        track=cast(TrackId, p["track"]),
+        time=event.time,
+        course_id=str(p["course_id"]),
+        version=str(p["version"]),
+        content_hash=str(p["content_hash"]),
+        valid_until=add_months(event.time, months) if isinstance(months, int) else None,
+    )
 
 
 def _opt(value: object) -> str | None:

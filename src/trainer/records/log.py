@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 
-from sqlalchemy import Connection, Engine, Row, Select, insert, select, update
+import orjson
+from sqlalchemy import Connection, Engine, Row, Select, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from trainer.content.course import canonical_json
 from trainer.records import schema
 from trainer.records.chain import ChainReport, ChainRow, verify_chain
 from trainer.records.db import RecordsError, connect, describe, read_transaction, records_error
@@ -195,6 +197,28 @@ class EventLog:
             raise records_error(exc, conn.engine.url) from exc
         return [self._stored(row) for row in rows]
 
+    def latest_per_learner(
+        self, kind: EventKind, match: Mapping[str, str | int | bool | None]
+    ) -> list[StoredEvent]:
+        """For each learner, their newest event of ``kind`` whose payload holds every
+        ``key: value`` of ``match``; in chain order.
+
+        Payloads are stored as canonical JSON, so each pair is a fixed piece of text: the
+        database narrows the rows with LIKE (on SQLite and PostgreSQL alike), and each
+        candidate is checked again once parsed. Reports over a whole department use this to
+        read thousands of rows rather than the whole log."""
+        c = schema.events.c
+        candidates = select(func.max(c.seq)).where(c.kind == kind)
+        for key, value in match.items():
+            piece = canonical_json({key: value}).decode()[1:-1]
+            escaped = piece.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            candidates = candidates.where(c.payload.like(f"%{escaped}%", escape="\\"))
+        query = _events_query().where(c.seq.in_(candidates.group_by(c.learner).scalar_subquery()))
+        with _reading(self.engine) as conn:
+            rows = conn.execute(query.order_by(c.seq)).all()
+        found = [self._stored(row) for row in rows]
+        return [e for e in found if all(e.payload.get(k) == v for k, v in match.items())]
+
     def head(self) -> tuple[int, str]:
         """The chain head: how many events were appended, and the hash of the last one."""
         with _reading(self.engine) as conn:
@@ -223,7 +247,7 @@ class EventLog:
         if kind not in EVENT_KINDS:
             raise RecordsError(f"{changed}: unknown kind {kind!r}")
         try:
-            data = json.loads(payload)
+            data = orjson.loads(payload)
             when = parse_time(time)
         except ValueError as exc:
             raise RecordsError(f"{changed}: {exc}") from exc

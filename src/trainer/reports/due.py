@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from trainer.content.models import TrackId
-from trainer.records.history import Learner, certification, history_from
+from trainer.records.history import Completion, Learner, completion_from, history_from
 from trainer.records.service import Records
 
 
@@ -29,19 +29,25 @@ class DueEntry:
 
 def due(records: Records, within_days: int, now: datetime) -> list[DueEntry]:
     """Certifications that expire within ``within_days`` or have expired, soonest first.
-    Reads only registrations and completions, so it stays fast on a large record."""
-    history = history_from(records.log.events(kinds=["learner_registered", "policy_acknowledged"]))
-    tracks = [t for t, d in records.bundle.course.tracks.items() if d.recertification_months]
-    found: list[DueEntry] = []
-    for learner in history.learners.values():
-        for track in tracks:
-            cert = certification(history, learner.badge, track, now)
-            if cert.valid_until is None:
-                continue
-            left = cert.days_left(now)
-            assert left is not None
-            if left <= within_days:
-                found.append(DueEntry(learner, track, cert.valid_until, left))
+    Reads the registrations and each learner's latest completion of each track that
+    expires: thousands of rows, not the whole log."""
+    log = records.log
+    expiring: list[tuple[TrackId, Completion, int]] = []
+    for track, definition in records.bundle.course.tracks.items():
+        if not definition.recertification_months:
+            continue
+        for event in log.latest_per_learner("policy_acknowledged", {"track": track}):
+            done = completion_from(event)
+            if done.valid_until is not None:
+                left = (done.valid_until - now).days
+                if left <= within_days:
+                    expiring.append((track, done, left))
+    learners = history_from(log.events(kinds=["learner_registered"])).learners
+    found = [
+        DueEntry(learners[done.badge], track, done.valid_until, left)
+        for track, done, left in expiring
+        if done.badge in learners and done.valid_until is not None
+    ]
     return sorted(found, key=lambda e: (e.valid_until, e.learner.name.casefold()))
 
 
