@@ -24,7 +24,7 @@ from trainer.content.models import (
 from trainer.engine import AnswerError, Certainty, Outcome
 from trainer.engine.outcome import CERTAINTIES
 from trainer.records.db import RecordsError
-from trainer.records.history import Attempt
+from trainer.records.history import Attempt, minutes_text
 from trainer.records.service import Records
 
 LETTERS = string.ascii_lowercase
@@ -53,6 +53,11 @@ class LineSession:
 
     def run(self, only_module: str | None = None) -> int:
         learner = self.records.learner(self.badge)
+        modules = dict(self.records.bundle.course.tracks.items())[self.track].modules
+        if only_module is not None and only_module not in modules:
+            raise RecordsError(
+                f"track '{self.track}' has no module '{only_module}' (it has: {', '.join(modules)})"
+            )
         self.out(
             f"{learner.name} ({learner.badge}), {self.records.bundle.course.title}: "
             f"{self.track} track"
@@ -72,8 +77,10 @@ class LineSession:
                 self._work(attempt)
                 finished = self.records.complete(attempt.id)
                 self._summary(finished)
-                if only_module is not None and finished.passed:
-                    return 0
+            if not self.records.track_status(self.badge, self.track).all_passed:
+                # Only one module was asked for, and it is passed.
+                self.out(f"Module '{only_module}' is passed.")
+                return 0
             return self._attest()
         except EndOfInput:
             self.out("")
@@ -90,8 +97,6 @@ class LineSession:
                 continue
             if module_status.state != "passed":
                 return module_status.module
-        if only is not None and not any(m.module.id == only for m in status.modules):
-            raise RecordsError(f"track '{self.track}' has no module '{only}'")
         return None
 
     def _attempt_for(self, module: Module) -> Attempt:
@@ -203,8 +208,8 @@ class LineSession:
             assert status.minimum is not None
             self.out(
                 f"Every module is passed, but this track asks for "
-                f"{int(status.minimum.total_seconds() // 60)} minutes on task "
-                f"(so far {int(status.time_on_task.total_seconds() // 60)})."
+                f"{minutes_text(status.minimum)} on task (so far "
+                f"{minutes_text(status.time_on_task)})."
             )
             return 0
         course = self.records.bundle.course

@@ -22,12 +22,27 @@ def _scenario(prefix: str, i: int) -> dict[str, object]:
                 "type": "single",
                 "prompt": f"Question {i}?",
                 "choices": [
-                    {"id": "a", "text": "Right", "verdict": "correct", "cites": [guideline],
-                     "feedback": "Because it is right."},
-                    {"id": "b", "text": "Wrong", "verdict": "incorrect", "cites": [guideline],
-                     "feedback": "Because it is wrong."},
-                    {"id": "c", "text": "Also wrong", "verdict": "incorrect", "cites": [guideline],
-                     "feedback": "Because it is also wrong."},
+                    {
+                        "id": "a",
+                        "text": "Right",
+                        "verdict": "correct",
+                        "cites": [guideline],
+                        "feedback": "Because it is right.",
+                    },
+                    {
+                        "id": "b",
+                        "text": "Wrong",
+                        "verdict": "incorrect",
+                        "cites": [guideline],
+                        "feedback": "Because it is wrong.",
+                    },
+                    {
+                        "id": "c",
+                        "text": "Also wrong",
+                        "verdict": "incorrect",
+                        "cites": [guideline],
+                        "feedback": "Because it is also wrong.",
+                    },
                 ],
             }
         ],
@@ -49,18 +64,30 @@ def make_course(
     (root / "scenarios" / "onboarding").mkdir(parents=True, exist_ok=True)
     (root / "scenarios" / "refresher").mkdir(parents=True, exist_ok=True)
     onboarding: dict[str, object] = {
-        "title": "Onboarding", "modules": ["basics"], "pass_mark": 80, "credit_hours": 2,
+        "title": "Onboarding",
+        "modules": ["basics"],
+        "pass_mark": 80,
+        "credit_hours": 2,
     }
     if minimum_minutes is not None:
         onboarding["minimum_minutes"] = minimum_minutes
     course = {
-        "id": "test-course", "title": "Test course", "version": version,
-        "agency": {"name": "Test PD"}, "provider": {"name": "Test Academy", "number": "T-1"},
-        "delivery_method": "online", "attestation": "I have read the policy.",
+        "id": "test-course",
+        "title": "Test course",
+        "version": version,
+        "agency": {"name": "Test PD"},
+        "provider": {"name": "Test Academy", "number": "T-1"},
+        "delivery_method": "online",
+        "attestation": "I have read the policy.",
         "tracks": {
             "onboarding": onboarding,
-            "refresher": {"title": "Refresher", "modules": ["review"], "pass_mark": 75,
-                          "credit_hours": 1, "recertification_months": 12},
+            "refresher": {
+                "title": "Refresher",
+                "modules": ["review"],
+                "pass_mark": 75,
+                "credit_hours": 1,
+                "recertification_months": 12,
+            },
         },
     }
     policy = {
@@ -70,11 +97,19 @@ def make_course(
             for g in GUIDELINES
         ],
     }
-    basics = {"id": "basics", "title": "Basics", "estimated_minutes": 5,
-              "scenarios": [_scenario("basics", i) for i in range(onboarding_items)]}
-    review = {"id": "review", "title": "Review", "estimated_minutes": 5,
-              "pool": {"draw": draw, "cover": GUIDELINES[:2]},
-              "scenarios": [_scenario("review", i) for i in range(pool_size)]}
+    basics = {
+        "id": "basics",
+        "title": "Basics",
+        "estimated_minutes": 5,
+        "scenarios": [_scenario("basics", i) for i in range(onboarding_items)],
+    }
+    review = {
+        "id": "review",
+        "title": "Review",
+        "estimated_minutes": 5,
+        "pool": {"draw": draw, "cover": GUIDELINES[:2]},
+        "scenarios": [_scenario("review", i) for i in range(pool_size)],
+    }
     for path, data in (
         ("course/course.yaml", course),
         ("course/guidelines.yaml", policy),

@@ -28,7 +28,9 @@ def open_records(tmp_path: Path, ticker: Ticker | None = None, **course: int) ->
 
 def answer_all(records: Records, badge: str, track: str, module: str, letter: str = "a") -> str:
     attempt = records.open_attempt(badge, track, module) or records.start_attempt(  # type: ignore[arg-type]
-        badge, track, module  # type: ignore[arg-type]
+        badge,
+        track,
+        module,  # type: ignore[arg-type]
     )
     taught = records.module_of(attempt)
     while (position := records.attempt(attempt.id).position(taught)) is not None:
@@ -176,7 +178,9 @@ def test_transcript_and_due(tmp_path: Path) -> None:
     records.attest("4471", "refresher", "4471")
     lines = transcript_lines(records, "4471")
     assert lines[0] == "Transcript of Dana Reyes (badge 4471, Test PD, unit Patrol)"
-    assert any("completed 2026-11-25" in line and "valid until 2027-11-25" in line for line in lines)
+    assert any(
+        "completed 2026-11-25" in line and "valid until 2027-11-25" in line for line in lines
+    )
     assert any("Review" in line and "4/4 (100%) passed" in line for line in lines)
     assert due(records, 30, ticker.next) == []
     ticker.next += timedelta(days=350)

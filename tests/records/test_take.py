@@ -27,8 +27,17 @@ def setup(tmp_path: Path) -> tuple[list[str], Path]:
     course = make_course(tmp_path / "course", onboarding_items=ITEMS)
     db = tmp_path / "records.db"
     options = ["--course", str(course), "--db", str(db)]
-    result = invoke("learners", "add", "--name", "Dana Reyes", "--badge", "4471",
-                    "--agency", "Test PD", *options)
+    result = invoke(
+        "learners",
+        "add",
+        "--name",
+        "Dana Reyes",
+        "--badge",
+        "4471",
+        "--agency",
+        "Test PD",
+        *options,
+    )
     assert result[0] == 0, result[1]
     return options, db
 
@@ -91,7 +100,8 @@ def test_unknown_learner_is_a_clear_error(setup: tuple[list[str], Path]) -> None
     options, _ = setup
     code, out = invoke("take", "--learner", "9999", "--track", "onboarding", *options, input="a\n")
     assert (code, out.strip()) == (
-        1, "trainer: error: no learner with badge 9999: add one with 'trainer learners add'"
+        1,
+        "trainer: error: no learner with badge 9999: add one with 'trainer learners add'",
     )
 
 
@@ -107,8 +117,8 @@ def test_records_check_names_a_tampered_event(setup: tuple[list[str], Path]) -> 
             "WHERE kind = 'answer_recorded'"
         )
         conn.execute(
-            "UPDATE events SET payload = replace(payload, '\"verdict\":\"correct\"', "
-            "'\"verdict\":\"partly\"') WHERE seq = (SELECT min(seq) FROM events "
+            'UPDATE events SET payload = replace(payload, \'"verdict":"correct"\', '
+            '\'"verdict":"partly"\') WHERE seq = (SELECT min(seq) FROM events '
             "WHERE kind = 'answer_recorded')"
         )
     code, out = invoke("records", "check", *options)
@@ -136,15 +146,28 @@ def test_transcript_and_due_commands(setup: tuple[list[str], Path]) -> None:
     assert (code, out.splitlines()[0].split(",")[0]) == (0, "Due within 30 days or overdue")
     code, out = invoke("records", "due", "--within", "soon", *options)
     assert (code, out.strip()) == (
-        1, "trainer: error: 'soon' is not a number of days: write it like 30d or 6w"
+        1,
+        "trainer: error: 'soon' is not a number of days: write it like 30d or 6w",
     )
 
 
 def _take_process(options: list[str]) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "trainer", "take", "--learner", "4471", "--track", "onboarding",
-         *options],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "trainer",
+            "take",
+            "--learner",
+            "4471",
+            "--track",
+            "onboarding",
+            *options,
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
 
@@ -199,3 +222,41 @@ def test_killed_mid_module_resumes_with_nothing_lost_or_twice(
         answers = [e.payload["scenario"] for e in log.events(kinds=["answer_recorded"])]
     assert answers[: len(committed)] == committed
     assert len(answers) == len(set(answers)) == ITEMS
+
+
+def test_a_course_changed_mid_attempt_keeps_the_attempt_on_its_version(
+    setup: tuple[list[str], Path],
+) -> None:
+    options, db = setup
+    take(options, "a\na\n")
+    course_file = Path(options[1]) / "course/course.yaml"
+    course_file.write_text(course_file.read_text().replace("version: 1.0.0", "version: 1.1.0"))
+    code, out = take(options, "a\n" * (ITEMS - 2) + "4471\n")
+    assert code == 0
+    assert "The course has changed since this attempt began; it continues on version 1.0.0" in out
+    assert "Track complete: onboarding." in out
+    with EventLog.open(str(db)) as log:
+        versions = [e.payload["version"] for e in log.events(kinds=["course_version"])]
+        attested = log.events(kinds=["policy_acknowledged"])[0].payload
+    assert versions == ["1.0.0", "1.1.0"]  # both texts stay readable from the record
+    assert attested["version"] == "1.1.0"  # the learner attests to the policy as it is now
+
+
+def test_one_module_at_a_time(tmp_path: Path) -> None:
+    course = make_course(tmp_path / "course", onboarding_items=2)
+    options = ["--course", str(course), "--db", str(tmp_path / "r.db")]
+    invoke("learners", "add", "--name", "A", "--badge", "1", "--agency", "T", *options)
+    code, out = invoke(
+        "take", "--learner", "1", "--track", "refresher", "--module", "basics", *options, input=""
+    )
+    assert (code, out.strip()) == (
+        1,
+        "trainer: error: track 'refresher' has no module 'basics' (it has: review)",
+    )
+    args = ["take", "--learner", "1", "--track", "onboarding", "--module", "basics", *options]
+    code, out = invoke(*args, input="a\na\n")
+    assert "Basics: PASSED" in out
+    # The track's only module is passed, so the attestation is offered at once.
+    assert "Type your badge number to attest:" in out
+    code, out = invoke(*args, input="1\n")
+    assert "Track complete: onboarding." in out

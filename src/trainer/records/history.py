@@ -22,6 +22,14 @@ IDLE_CAP = timedelta(minutes=15)
 terminal left open over lunch is not training."""
 
 
+def minutes_text(span: timedelta) -> str:
+    """Time on task as people say it: '12 min', 'under 1 min', '0 min'."""
+    seconds = span.total_seconds()
+    if 0 < seconds < 30:
+        return "under 1 min"
+    return f"{round(seconds / 60)} min"
+
+
 @dataclass(frozen=True)
 class Learner:
     badge: str

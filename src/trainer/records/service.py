@@ -40,6 +40,7 @@ from trainer.records.history import (
     Learner,
     certification,
     history_from,
+    minutes_text,
 )
 from trainer.records.log import EventLog
 
@@ -436,12 +437,13 @@ class Records:
         if not status.seat_time_met:
             assert status.minimum is not None
             raise RecordsError(
-                f"the {track} track asks for {_minutes(status.minimum)} on task; "
-                f"so far: {_minutes(status.time_on_task)}"
+                f"the {track} track asks for {minutes_text(status.minimum)} on task; "
+                f"so far: {minutes_text(status.time_on_task)}"
             )
         course = self.bundle.course
         definition = dict(course.tracks.items())[track]
         cycle = self.history(badge).cycle_start(badge, track)
+        self._keep_version()  # the text attested to must stay readable
 
         def once(conn: Connection) -> None:
             for event in self.log.events_in(conn, learner=badge, kinds=["policy_acknowledged"]):
@@ -470,10 +472,6 @@ class Records:
 
 class _AlreadyThere(Exception):
     """A guard's way to say the event is already recorded: nothing to do."""
-
-
-def _minutes(span: timedelta) -> str:
-    return f"{int(span.total_seconds() // 60)} min"
 
 
 def _as_outcome(answer: AnswerRecord) -> Outcome:

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from trainer.records.history import minutes_text
 from trainer.records.service import Records
-
-
-def _minutes(span: timedelta) -> str:
-    return f"{int(span.total_seconds() // 60)} min"
 
 
 def transcript_lines(records: Records, badge: str) -> list[str]:
@@ -29,7 +26,9 @@ def transcript_lines(records: Records, badge: str) -> list[str]:
     for track_id, track in course.tracks.items():
         attempts = history.attempts_of(badge, track_id)
         total = sum((a.time_on_task for a in attempts), timedelta())
-        lines.append(f"{track.title} track: {len(attempts)} attempts, {_minutes(total)} on task")
+        lines.append(
+            f"{track.title} track: {len(attempts)} attempts, {minutes_text(total)} on task"
+        )
         for done in history.completions_of(badge, track_id):
             until = f", valid until {done.valid_until:%Y-%m-%d}" if done.valid_until else ""
             lines.append(
@@ -39,14 +38,15 @@ def transcript_lines(records: Records, badge: str) -> list[str]:
         for a in attempts:
             title = records.module_of(a).title
             if a.is_open:
-                result = f"open, {len(a.answers)} answers so far"
+                count = len(a.answers)
+                result = f"open, {count} answer{'' if count == 1 else 's'} so far"
             else:
                 percent = 100 * (a.earned or 0) / a.maximum if a.maximum else 0.0
                 verdict = "passed" if a.passed else "not passed"
                 result = f"{a.earned}/{a.maximum} ({percent:.0f}%) {verdict}"
             lines.append(
                 f"  {a.started:%Y-%m-%d %H:%M} {title[:34]:<34} {result:<26} "
-                f"{_minutes(a.time_on_task):>7}  seed {a.seed}"
+                f"{minutes_text(a.time_on_task):>7}  seed {a.seed}"
             )
         lines.append("")
     return lines
