@@ -39,45 +39,96 @@ def build(log: EventLog, records: Records, learners: int) -> int:
     rows: list[dict[str, object]] = []
     prev = GENESIS_HASH
 
-    def add(kind: str, payload: dict[str, object], when: datetime, learner: str,
-            attempt: str | None = None) -> None:
+    def add(
+        kind: str,
+        payload: dict[str, object],
+        when: datetime,
+        learner: str,
+        attempt: str | None = None,
+    ) -> None:
         nonlocal prev
         seq = len(rows) + 1
         stamp, text = format_time(when), payload_text(payload)
         digest = event_hash(prev, seq, stamp, kind, learner, attempt, text)
-        rows.append({"seq": seq, "time": stamp, "kind": kind, "learner": learner,
-                     "attempt": attempt, "payload": text, "prev_hash": prev, "hash": digest})
+        rows.append(
+            {
+                "seq": seq,
+                "time": stamp,
+                "kind": kind,
+                "learner": learner,
+                "attempt": attempt,
+                "payload": text,
+                "prev_hash": prev,
+                "hash": digest,
+            }
+        )
         prev = digest
 
     start = NOW - timedelta(days=800)
     for n in range(learners):
         badge = f"{10000 + n}"
         when = start + timedelta(minutes=n)
-        add("learner_registered", {"name": f"Officer {n}", "badge": badge, "agency": "RPD",
-                                   "unit": f"Unit {n % 40}", "officer_id": None}, when, badge)
+        add(
+            "learner_registered",
+            {
+                "name": f"Officer {n}",
+                "badge": badge,
+                "agency": "RPD",
+                "unit": f"Unit {n % 40}",
+                "officer_id": None,
+            },
+            when,
+            badge,
+        )
         for a in range(ATTEMPTS):
             track = "onboarding" if a < 4 else "refresher"
             attempt = f"{badge}-{a}"
             when += timedelta(days=rng.randint(5, 40))
-            add("attempt_started", {"course_id": bundle.course.id, "version": "0.1.0",
-                                    "content_hash": bundle.content_hash, "track": track,
-                                    "module": "m", "seed": a, "items": ["x", "y"]},
-                when, badge, attempt)
-            add("attempt_completed", {"earned": 4, "maximum": 5, "percent": 80.0,
-                                      "pass_mark": 80, "passed": True},
-                when + timedelta(minutes=12), badge, attempt)
+            add(
+                "attempt_started",
+                {
+                    "course_id": bundle.course.id,
+                    "version": "0.1.0",
+                    "content_hash": bundle.content_hash,
+                    "track": track,
+                    "module": "m",
+                    "seed": a,
+                    "items": ["x", "y"],
+                },
+                when,
+                badge,
+                attempt,
+            )
+            add(
+                "attempt_completed",
+                {"earned": 4, "maximum": 5, "percent": 80.0, "pass_mark": 80, "passed": True},
+                when + timedelta(minutes=12),
+                badge,
+                attempt,
+            )
             if a in (3, 11, 19):
-                add("policy_acknowledged", {
-                    "track": track, "course_id": bundle.course.id, "course_title": "t",
-                    "version": "0.1.0", "content_hash": bundle.content_hash,
-                    "attestation": "a", "time_on_task_seconds": 1200,
-                    "recertification_months": 12 if track == "refresher" else None,
-                }, when + timedelta(minutes=13), badge)
+                add(
+                    "policy_acknowledged",
+                    {
+                        "track": track,
+                        "course_id": bundle.course.id,
+                        "course_title": "t",
+                        "version": "0.1.0",
+                        "content_hash": bundle.content_hash,
+                        "attestation": "a",
+                        "time_on_task_seconds": 1200,
+                        "recertification_months": 12 if track == "refresher" else None,
+                    },
+                    when + timedelta(minutes=13),
+                    badge,
+                )
     with log.engine.begin() as conn:
         conn.execute(insert(records_schema.events), rows)
-        conn.execute(update(records_schema.chain_head)
-                     .where(records_schema.chain_head.c.id == records_schema.HEAD_ROW)
-                     .values(count=len(rows), hash=prev))
+        conn.execute(
+            update(records_schema.chain_head)
+            .where(records_schema.chain_head.c.id == records_schema.HEAD_ROW)
+            .values(count=len(rows), hash=prev)
+        )
     return len(rows)
 
 
@@ -93,8 +144,10 @@ def main() -> int:
         records = Records(log, bundle, clock=lambda: NOW)
         began = time.perf_counter()
         count = build(log, records, args.learners)
-        print(f"record: {args.learners:,} learners x {ATTEMPTS} attempts, {count:,} events "
-              f"(built in {time.perf_counter() - began:.1f} s)")
+        print(
+            f"record: {args.learners:,} learners x {ATTEMPTS} attempts, {count:,} events "
+            f"(built in {time.perf_counter() - began:.1f} s)"
+        )
 
         def baseline() -> int:
             with sqlite3.connect(path) as conn:

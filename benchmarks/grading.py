@@ -35,8 +35,10 @@ def main() -> int:
     for _ in range(ANSWERS):
         module, scenario, step = rng.choice(steps)
         ids = [o.id for o in step_options(step)]
-        chosen = (rng.choice(ids),) if step.type == "single" else tuple(
-            i for i in ids if rng.random() < 0.5
+        chosen = (
+            (rng.choice(ids),)
+            if step.type == "single"
+            else tuple(i for i in ids if rng.random() < 0.5)
         )
         work.append((module, scenario, step.id, chosen))
 
@@ -58,8 +60,10 @@ def main() -> int:
             best[name] = min(best[name], time.perf_counter() - start)
     print(f"answers graded:          {ANSWERS:,} over {len(steps)} steps of the shipped course")
     print(f"baseline (sum points):   {best['baseline']:.3f} s")
-    print(f"trainer.engine.grade:    {best['engine']:.3f} s "
-          f"({best['engine'] / ANSWERS * 1e6:.1f} µs per answer)")
+    print(
+        f"trainer.engine.grade:    {best['engine']:.3f} s "
+        f"({best['engine'] / ANSWERS * 1e6:.1f} µs per answer)"
+    )
     print(f"ratio: {best['engine'] / best['baseline']:.2f}")
     met = best["engine"] < 1.0
     print(f"target: under 1 s for {ANSWERS:,} answers: {'met' if met else 'MISSED'}")

@@ -7,14 +7,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from course_factory import make_course
+from records_support import Ticker
 
 from trainer.content.course import load_course
 from trainer.records.db import RecordsError, connect
 from trainer.records.log import EventLog
 from trainer.records.service import Records
-
-from course_factory import make_course
-from records_support import Ticker
 
 
 def open_records(tmp_path: Path, ticker: Ticker | None = None, **course: int) -> Records:
