@@ -57,6 +57,7 @@ def make_course(
     draw: int = 4,
     minimum_minutes: int | None = None,
     version: str = "1.0.0",
+    ask_certainty: bool = False,
 ) -> Path:
     """Write a course under ``root``: one onboarding module answered 'a' throughout, one
     refresher module drawing ``draw`` of ``pool_size`` items."""
@@ -101,6 +102,7 @@ def make_course(
         "id": "basics",
         "title": "Basics",
         "estimated_minutes": 5,
+        "ask_certainty": ask_certainty,
         "scenarios": [_scenario("basics", i) for i in range(onboarding_items)],
     }
     review = {

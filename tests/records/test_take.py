@@ -260,3 +260,24 @@ def test_one_module_at_a_time(tmp_path: Path) -> None:
     assert "Type your badge number to attest:" in out
     code, out = invoke(*args, input="1\n")
     assert "Track complete: onboarding." in out
+
+
+def test_certainty_is_asked_recorded_and_a_confident_mistake_called_out(tmp_path: Path) -> None:
+    course = make_course(tmp_path / "course", onboarding_items=2, ask_certainty=True)
+    options = ["--course", str(course), "--db", str(tmp_path / "r.db")]
+    invoke("learners", "add", "--name", "A", "--badge", "1", "--agency", "T", *options)
+    code, out = invoke(
+        "take", "--learner", "1", "--track", "onboarding", *options, input="b\nmaybe\ns\na\ng\n"
+    )
+    assert code == 0
+    assert "How sure are you? (s) sure, (f) fairly sure, (g) guessing:" in out
+    assert "! answer s, f or g" in out
+    assert out.count("You were sure, and this was wrong: read this one twice.") == 1
+    with EventLog.open(str(tmp_path / "r.db")) as log:
+        answers = [e.payload for e in log.events(kinds=["answer_recorded"])]
+    assert [(a["verdict"], a["certainty"]) for a in answers] == [
+        ("incorrect", "sure"),
+        ("correct", "guessing"),
+    ]
+    code, out = invoke("records", "transcript", "1", *options)
+    assert "1 confidently wrong" in out

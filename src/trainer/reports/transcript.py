@@ -44,6 +44,11 @@ def transcript_lines(records: Records, badge: str) -> list[str]:
                 percent = 100 * (a.earned or 0) / a.maximum if a.maximum else 0.0
                 verdict = "passed" if a.passed else "not passed"
                 result = f"{a.earned}/{a.maximum} ({percent:.0f}%) {verdict}"
+                sure_wrong = sum(
+                    1 for x in a.answers if x.certainty == "sure" and x.verdict == "incorrect"
+                )
+                if sure_wrong:
+                    result += f", {sure_wrong} confidently wrong"
             lines.append(
                 f"  {a.started:%Y-%m-%d %H:%M} {title[:34]:<34} {result:<26} "
                 f"{minutes_text(a.time_on_task):>7}  seed {a.seed}"
