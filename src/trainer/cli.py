@@ -253,6 +253,45 @@ def schema(out: Path | None, check: bool) -> None:
         click.echo(f"schemas in {folder} are up to date")
 
 
+# --- coverage ---------------------------------------------------------------------------
+
+
+@cli.command("coverage")
+@click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+def coverage_command(path: Path | None, fmt: Literal["table", "json"]) -> None:
+    """How many scenarios of each track test each guideline.
+
+    PATH is a course folder; the default is the course around the current folder, else the
+    shipped course. JSON: {"guidelines": {"CONF-1": {"onboarding": 3, "refresher": 4}, ...}}.
+    """
+    from trainer.content.coverage import coverage, mix
+
+    root = path if path is not None else default_course_root()
+    if not is_course_root(root):
+        raise UserError(f"{root}: not a course folder (it has no {COURSE_FILE})")
+    bundle = _load_bundle(root)
+    matrix = coverage(bundle)
+    if fmt == "json":
+        click.echo(json.dumps({"guidelines": matrix}, indent=2))
+        return
+    tracks = [t for t, _ in bundle.course.tracks.items()]
+    titles = {g.id: g.title for g in bundle.policy.guidelines}
+    click.echo(f"{'guideline':<9} {'title':<46} " + " ".join(f"{t:>10}" for t in tracks))
+    for guideline, counts in matrix.items():
+        # Fewer than 2 in a track is what the checker warns about: marked in words too.
+        cells = " ".join(
+            f"{(str(counts[t]) + (' low' if counts[t] < 2 else '')):>10}" for t in tracks
+        )
+        click.echo(f"{guideline:<9} {titles[guideline][:46]:<46} {cells}")
+    shape = mix(bundle)
+    kinds = ", ".join(f"{n} {kind}" for kind, n in shape.step_types.items())
+    click.echo()
+    click.echo(f"{shape.scenarios} scenarios; steps: {kinds}; {shape.branching} branching")
+
+
 # --- new --------------------------------------------------------------------------------
 
 
