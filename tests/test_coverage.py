@@ -24,7 +24,9 @@ def test_matrix_counts_scenarios_per_guideline_and_track() -> None:
     }
     shape = mix(bundle)
     assert (shape.scenarios, shape.step_types, shape.branching) == (
-        4, {"flag": 1, "multi": 1, "single": 3}, 1
+        4,
+        {"flag": 1, "multi": 1, "single": 3},
+        1,
     )
 
 
