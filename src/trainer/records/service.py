@@ -401,13 +401,7 @@ class Records:
     def _module_status(self, module: Module, attempts: list[Attempt]) -> ModuleStatus:
         best = next((a for a in reversed(attempts) if a.passed), None)
         if best is not None:
-            return ModuleStatus(
-                module,
-                "passed",
-                len(best.items),
-                len(best.items),
-                Score(best.earned or 0, best.maximum or 0),
-            )
+            return _finished(module, "passed", best)
         if not attempts:
             return ModuleStatus(module, "not started", 0, len(module.scenarios), None)
         last = attempts[-1]
@@ -415,13 +409,7 @@ class Records:
             pending = last.position(self.module_of(last))
             done = len(last.items) if pending is None else pending[0]
             return ModuleStatus(module, "in progress", done, len(last.items), None)
-        return ModuleStatus(
-            module,
-            "failed",
-            len(last.items),
-            len(last.items),
-            Score(last.earned or 0, last.maximum or 0),
-        )
+        return _finished(module, "failed", last)
 
     def attest(self, badge: str, track: TrackId, typed_badge: str) -> Certification:
         """The learner attests to having read and understood the policy, by typing their
@@ -468,6 +456,11 @@ class Records:
             guard=once,
         )
         return certification(self.history(badge), badge, track, self.clock())
+
+
+def _finished(module: Module, state: ModuleState, attempt: Attempt) -> ModuleStatus:
+    done = len(attempt.items)
+    return ModuleStatus(module, state, done, done, Score(attempt.earned or 0, attempt.maximum or 0))
 
 
 class _AlreadyThere(Exception):
