@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Literal
 
 from sqlalchemy import Connection
 
@@ -51,7 +52,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-ModuleState = str  # "not started", "in progress", "passed", "failed"
+ModuleState = Literal["not started", "in progress", "passed", "failed"]
 
 
 @dataclass(frozen=True)
