@@ -6,7 +6,7 @@ instances that passed validation here and the cross-file checks in 'checks'.
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, PositiveInt, model_validator
 
@@ -288,3 +288,7 @@ def step_options(step: AnyStep) -> list[Option]:
     if isinstance(step, FlagStep):
         return list(step.segments)
     return list(step.choices)
+
+
+PLATFORMS: tuple[str, ...] = get_args(Platform)
+"""Every platform a mock post can be drawn as."""
