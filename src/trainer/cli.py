@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from trainer.content.diagnostics import Diagnostic
 from trainer.content.locate import default_course_root, find_course_root, is_course_root
 
 if TYPE_CHECKING:
+    from trainer.certificates.payload import CertificatePayload
     from trainer.records.service import Records
 
 
@@ -509,6 +511,222 @@ def records_due(within: str, overdue: bool, db: str | None, course_dir: Path | N
         lines = due_lines(_open_records(db, course_dir), days, overdue)
     for line in lines:
         click.echo(line)
+
+
+# --- keys and certificates ------------------------------------------------------------
+
+
+@contextmanager
+def _certificate_errors() -> Iterator[None]:
+    """Turn a certificate, key or revocation failure into one line and exit status 1."""
+    from trainer.certificates.errors import CertificateError
+
+    try:
+        yield
+    except CertificateError as exc:
+        raise UserError(str(exc)) from None
+
+
+@cli.group()
+def keys() -> None:
+    """The agency's signing key: create it, rotate it, publish its public half.
+
+    Keys live in TRAINER_HOME/keys, else keys/ in the user data folder.
+    """
+
+
+@keys.command("init")
+@click.option(
+    "--rotate",
+    is_flag=True,
+    help="Replace an existing key. Its public key is kept, so the certificates it signed "
+    "still verify; it can sign nothing more.",
+)
+def keys_init(rotate: bool) -> None:
+    """Create (or rotate) the agency's signing key.
+
+    An Ed25519 key pair; the private key file is readable only by you and never printed.
+    """
+    from trainer.certificates.keys import init_keys
+
+    with _certificate_errors():
+        made = init_keys(rotate=rotate)
+    if made.retired:
+        click.echo(
+            f"retired key {made.retired}: its public key stays in {made.folder / 'public'}, so "
+            "the certificates it signed still verify"
+        )
+    click.echo(f"created the agency signing key {made.kid} in {made.private_path}")
+    click.echo("it is readable only by you: back it up somewhere safe and never share it")
+    click.echo(
+        "next: publish the public key, so anyone can verify certificates: trainer keys export"
+    )
+
+
+@keys.command("export")
+@click.option(
+    "--all",
+    "include_retired",
+    is_flag=True,
+    help="Also the retired keys, which verify certificates signed before a rotation.",
+)
+@click.option("--pem", is_flag=True, help="PEM blocks instead of one line per key.")
+def keys_export(include_retired: bool, pem: bool) -> None:
+    """Print the public key to publish.
+
+    One line, 'ed25519 KEYID KEY', for a web page or an email, and for 'trainer certificate
+    verify --key FILE'. Never the private key.
+    """
+    from trainer.certificates.keys import export_public
+
+    with _certificate_errors():
+        text = export_public(include_retired=include_retired, pem=pem)
+    click.echo(text, nl=False)
+
+
+@cli.group()
+def certificate() -> None:
+    """Verify and revoke certificates."""
+
+
+# A token's last part is an 86-character signature: an argument ending in a short
+# extension, or naming a folder, is a file name.
+_LOOKS_LIKE_FILE = re.compile(r"[^.]*\.[A-Za-z0-9]{1,5}|.*[/\\].*")
+
+
+@certificate.command("verify")
+@click.argument("source", metavar="TOKEN|FILE")
+@click.option(
+    "--key",
+    "key_files",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="PUBKEY",
+    help="The issuing agency's public key file ('trainer keys export' prints it; PEM "
+    "works too). Repeatable. Default: this agency's keys.",
+)
+@click.option(
+    "--revocations",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="The agency's signed revocation list. Default without --key: this agency's own "
+    "list, if it has one.",
+)
+def certificate_verify(source: str, key_files: tuple[Path, ...], revocations: Path | None) -> None:
+    """Check a certificate offline.
+
+    Prints what it certifies and one verdict, with its reason: valid, expired, revoked,
+    forged, unknown key or malformed. Exits 0 only for valid.
+
+    TOKEN is the signed text printed under the QR code; FILE is a text file holding it.
+    """
+    from trainer.certificates.keys import Trust, load_key_file, load_trust
+    from trainer.certificates.revocation import RevocationList, default_path, load_list
+    from trainer.certificates.timefmt import minute
+    from trainer.certificates.token import MAX_TOKEN
+    from trainer.certificates.verify import verify
+
+    text = _token_source(source, MAX_TOKEN * 4 + 1)
+    with _certificate_errors():
+        trust = Trust.union(load_key_file(k) for k in key_files) if key_files else load_trust()
+        if revocations is None and not key_files and default_path().is_file():
+            revocations = default_path()
+        revoked: RevocationList | None = (
+            load_list(revocations, trust) if revocations is not None else None
+        )
+    verdict = verify(text, trust, revoked)
+    shown = verdict.payload or verdict.claimed
+    if shown is not None:
+        if verdict.payload is None:
+            click.echo("What it claims (NOT verified: do not rely on any of it):")
+        _print_facts(shown)
+        click.echo()
+    if verdict.payload is not None:
+        if revoked is not None:
+            click.echo(
+                f"revocations: checked against {revocations} (the list of {minute(revoked.issued)})"
+            )
+        else:
+            click.echo("revocations: not checked (no list: pass --revocations FILE)")
+    ok = verdict.status == "valid"
+    label = click.style(verdict.status.upper(), fg="green" if ok else "red", bold=True)
+    click.echo(f"verdict: {label}: {verdict.reason}")
+    if verdict.status == "unknown key" and not key_files:
+        click.echo("hint: pass the issuing agency's public key with --key FILE")
+    if not ok:
+        sys.exit(1)
+
+
+def _token_source(source: str, limit: int) -> str | bytes:
+    """The text to verify: the content of the file ``source`` names, else ``source``."""
+    path = Path(source)
+    if path.suffix.lower() == ".pdf":
+        raise UserError(
+            f"{source}: verifying a PDF arrives with the PDF renderer; for now, give the "
+            "token printed under the QR code, or a text file holding it"
+        )
+    try:
+        is_dir, is_file = path.is_dir(), path.is_file()
+    except OSError:  # a token is longer than a file name may be
+        is_dir = is_file = False
+    if is_dir:
+        raise UserError(f"{source} is a folder: give a token or a file holding one")
+    if is_file:
+        try:
+            with path.open("rb") as stream:
+                return stream.read(limit)
+        except OSError as exc:
+            raise UserError(f"cannot read {source}: {exc.strerror}") from None
+    if _LOOKS_LIKE_FILE.fullmatch(source):
+        raise UserError(f"{source}: no such file (give a token, or a file holding one)")
+    return source
+
+
+def _print_facts(payload: CertificatePayload) -> None:
+    from trainer.certificates.facts import facts
+
+    for label, value in facts(payload):
+        first, *rest = value.splitlines() or [""]
+        click.echo(f"  {label:<15} {first}")
+        for line in rest:
+            click.echo(f"  {'':<15} {line}")
+
+
+@certificate.command("revoke")
+@click.argument("number")
+@click.option("--reason", required=True, help="Why: shown to everyone who verifies it.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="The revocation list to add to (created if missing). Default: revocations.jwt in "
+    "the data folder.",
+)
+def certificate_revoke(number: str, reason: str, out: Path | None) -> None:
+    """Add a certificate to the revocation list.
+
+    The list is signed with the agency key. Publish it: 'trainer certificate verify
+    --revocations FILE' then says revoked, with the reason.
+    """
+    from trainer.certificates.keys import load_signing_key, load_trust
+    from trainer.certificates.revocation import default_path, revoke
+
+    with _certificate_errors():
+        key = load_signing_key()
+        updated, entry = revoke(number, reason, key, load_trust(), out)
+    path = out if out is not None else default_path()
+    count = len(updated.entries)
+    click.echo(f"revoked {entry.number}: {entry.reason}")
+    click.echo(
+        f"{path} now lists {count} revoked certificate{'s' if count != 1 else ''}, signed "
+        f"with key {key.kid}"
+    )
+    click.echo(
+        "publish it, so that verifiers can check: "
+        f"trainer certificate verify TOKEN --revocations {path.name}"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> None:
