@@ -66,22 +66,23 @@ def _overview(root: Path) -> None:
     click.echo()
     for track_id, track in course.tracks.items():
         modules = bundle.track_modules(track_id)
-        scenarios = sum(len(m.scenarios) for m in modules)
         expiry = (
-            f", renew every {track.recertification_months} months"
+            f" · renewed every {track.recertification_months} months"
             if track.recertification_months
             else ""
         )
+        hours = f"{track.credit_hours:g} credit hour{'s' if track.credit_hours != 1 else ''}"
         click.echo(
-            f"  {track.title:<20} {len(modules)} module{'s' if len(modules) != 1 else ''}, "
-            f"{scenarios} scenarios, pass mark {track.pass_mark}%, "
-            f"{track.credit_hours:g} credit hour{'s' if track.credit_hours != 1 else ''}{expiry}"
+            click.style(f"  {track.title}", bold=True)
+            + f" · pass mark {track.pass_mark}% · {hours}{expiry}"
         )
         for module in modules:
-            click.echo(
-                f"      {module.title} ({len(module.scenarios)} scenarios, "
-                f"about {module.estimated_minutes} min)"
+            items = (
+                f"{module.pool.draw} of {len(module.scenarios)} drawn"
+                if module.pool
+                else f"{len(module.scenarios)} scenarios"
             )
+            click.echo(f"      {module.title} ({items}, about {module.estimated_minutes} min)")
     click.echo()
     click.echo(
         f"  {len(bundle.policy.guidelines)} policy sections · content hash "
@@ -91,12 +92,15 @@ def _overview(root: Path) -> None:
     click.echo()
     click.echo("Commands:")
     for usage, what in (
-        ("trainer validate [PATH ...]", "check a course or module files; every error, located"),
-        ("trainer new module ID --track T", "start a module from a commented skeleton"),
-        ("trainer schema", "write the JSON Schemas editors use to check course files"),
+        ("trainer learners add ...", "register a learner (name, badge, agency)"),
+        ("trainer take --learner B --track T", "take a track, in plain lines"),
+        ("trainer records ...", "transcripts, due dates, integrity check"),
+        ("trainer validate [PATH ...]", "check course files; every error located"),
+        ("trainer new module ID --track T", "start a module from a skeleton"),
+        ("trainer schema", "write the JSON Schemas editors use"),
         ("trainer --help", "all commands and options"),
     ):
-        click.echo(f"  {usage:<34} {what}")
+        click.echo(f"  {usage:<36} {what}")
 
 
 # --- validate ---------------------------------------------------------------------------
