@@ -14,8 +14,9 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from records_support import PostgresServer, Ticker, find_postgres_bin, start_postgres
+from records_support import PostgresServer, find_postgres_bin, start_postgres
 
+from course_factory import Ticker
 from trainer.records import EventLog, connect
 
 

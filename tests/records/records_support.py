@@ -12,27 +12,12 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
 HERE = Path(__file__).resolve().parent
 WORKER = HERE / "worker.py"
-START = datetime(2026, 11, 25, 10, 14, 0, tzinfo=UTC)
-
-
-class Ticker:
-    """A clock for tests: START, then one second later at each call."""
-
-    def __init__(self, start: datetime = START, step: timedelta = timedelta(seconds=1)) -> None:
-        self.next = start
-        self.step = step
-
-    def __call__(self) -> datetime:
-        now = self.next
-        self.next += self.step
-        return now
 
 
 # --- PostgreSQL -------------------------------------------------------------------------

@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from records_support import START
 
+from course_factory import START
 from trainer.content.course import canonical_json
 from trainer.records import GENESIS_HASH, EventLog, NewEvent
 from trainer.records.events import event_hash, format_time, payload_text

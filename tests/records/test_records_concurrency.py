@@ -13,10 +13,10 @@ import subprocess
 from collections import Counter
 from pathlib import Path
 
-from course_factory import make_course
 from records_support import run_worker
 from sqlalchemy import make_url
 
+from course_factory import make_course
 from trainer.records import EventLog, NewEvent
 
 WORKERS = 8

@@ -6,9 +6,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from records_support import START, Ticker
 from sqlalchemy import Connection
 
+from course_factory import START, Ticker
 from trainer.records import GENESIS_HASH, EventLog, NewEvent, StoredEvent
 
 

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from course_factory import make_course
-from records_support import Ticker
 
+from course_factory import Ticker, make_course
 from trainer.content.course import load_course
 from trainer.records.db import RecordsError, connect
 from trainer.records.log import EventLog

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from course_factory import make_course
 
+from course_factory import make_course
 from trainer.cli import cli
 from trainer.records.log import EventLog
 

@@ -1,10 +1,27 @@
-"""Small generated courses for the records tests: many one-step items, a refresher pool."""
+"""Small generated courses for tests: many one-step items, a refresher pool; and a clock."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import yaml
+
+START = datetime(2026, 11, 25, 10, 14, 0, tzinfo=UTC)
+
+
+class Ticker:
+    """A clock for tests: START, then one second later at each call."""
+
+    def __init__(self, start: datetime = START, step: timedelta = timedelta(seconds=1)) -> None:
+        self.next = start
+        self.step = step
+
+    def __call__(self) -> datetime:
+        now = self.next
+        self.next += self.step
+        return now
+
 
 GUIDELINES = ["CONF-1", "PROF-1", "ACCT-1"]
 
