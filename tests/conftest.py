@@ -17,6 +17,13 @@ def copy_course(source: Path, target: Path) -> Path:
     return target
 
 
+@pytest.fixture(autouse=True)
+def _no_real_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test reads or writes the developer's own database, keys or certificates."""
+    monkeypatch.setenv("TRAINER_HOME", str(tmp_path / "trainer-home"))
+    monkeypatch.delenv("TRAINER_DB", raising=False)
+
+
 SAMPLE = REPO / "tests" / "fixtures" / "sample_course"
 
 

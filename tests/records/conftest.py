@@ -24,6 +24,7 @@ from trainer.records import EventLog, connect
 def _no_real_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Nothing here may touch the real user data folder or an inherited TRAINER_DB."""
     monkeypatch.delenv("TRAINER_DB", raising=False)
+    monkeypatch.delenv("TRAINER_HOME", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
 
 

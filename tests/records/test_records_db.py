@@ -32,6 +32,13 @@ def test_the_default_is_trainer_db_in_the_user_data_folder(tmp_path: Path) -> No
     assert resolve_url(None) == f"sqlite:///{expected}"
 
 
+def test_trainer_home_moves_the_data_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("TRAINER_HOME", str(tmp_path / "academy"))
+    assert default_database_url() == f"sqlite:///{tmp_path / 'academy' / 'trainer.db'}"
+
+
 def test_trainer_db_overrides_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TRAINER_DB", "postgresql+psycopg://training@db.example/records")
     assert default_database_url() == "postgresql+psycopg://training@db.example/records"

@@ -23,7 +23,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import platformdirs
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -31,8 +30,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from trainer.certificates import base64url
 from trainer.certificates.errors import CertificateError
 from trainer.certificates.files import write_atomic
+from trainer.datadir import data_dir
 
-HOME_ENV = "TRAINER_HOME"
 PRIVATE_FILE = "signing.key"
 PUBLIC_DIR = "public"
 PUBLIC_SUFFIX = ".pub"
@@ -41,15 +40,6 @@ KID_LENGTH = 16
 MAX_KEY_FILE = 1 << 20
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _STANDARD = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
-
-
-def data_dir() -> Path:
-    """``$TRAINER_HOME`` if set, else the user data folder (``~/.local/share/trainer`` on
-    Linux). Nothing is created here: callers create what they write."""
-    configured = os.environ.get(HOME_ENV)
-    if configured:
-        return Path(configured).expanduser()
-    return platformdirs.user_data_path("trainer", appauthor=False)
 
 
 def keys_dir(folder: Path | None = None) -> Path:

@@ -14,12 +14,13 @@ from pathlib import Path
 
 from trainer.certificates.errors import CertificateError
 from trainer.certificates.files import write_atomic
-from trainer.certificates.keys import SigningKey, Trust, data_dir
+from trainer.certificates.keys import SigningKey, Trust
 from trainer.certificates.numbers import normalize_number
 from trainer.certificates.strictjson import loads
 from trainer.certificates.timefmt import format_utc, minute, parse_utc
 from trainer.certificates.token import REVOCATIONS_TYPE, read_token, sign_bytes
 from trainer.content.course import canonical_json
+from trainer.datadir import data_dir
 
 FORMAT_VERSION = 1
 REVOCATIONS_FILE = "revocations.jwt"

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import platformdirs
 from sqlalchemy import (
     Connection,
     Engine,
@@ -28,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
+from trainer.datadir import data_dir
 from trainer.records import schema
 from trainer.records.events import GENESIS_HASH
 
@@ -50,12 +50,12 @@ class RecordsError(Exception):
 
 
 def default_database_url() -> str:
-    """``TRAINER_DB`` if set (a URL or a file path), else ``trainer.db`` in the user data
-    folder (``$XDG_DATA_HOME/trainer`` or ``~/.local/share/trainer`` on Linux)."""
+    """``TRAINER_DB`` if set (a URL or a file path), else ``trainer.db`` in the data folder
+    (:func:`trainer.datadir.data_dir`)."""
     configured = os.environ.get(ENV_VAR)
     if configured:
         return resolve_url(configured)
-    return sqlite_url(platformdirs.user_data_path("trainer", appauthor=False) / "trainer.db")
+    return sqlite_url(data_dir() / "trainer.db")
 
 
 def resolve_url(url: str | None) -> str:
