@@ -590,7 +590,7 @@ def keys_export(include_retired: bool, pem: bool) -> None:
 
 @cli.group()
 def certificate() -> None:
-    """Verify and revoke certificates."""
+    """Issue, verify and revoke certificates."""
 
 
 # A token's last part is an 86-character signature: an argument ending in a short
@@ -623,15 +623,18 @@ def certificate_verify(source: str, key_files: tuple[Path, ...], revocations: Pa
     Prints what it certifies and one verdict, with its reason: valid, expired, revoked,
     forged, unknown key or malformed. Exits 0 only for valid.
 
-    TOKEN is the signed text printed under the QR code; FILE is a text file holding it.
+    TOKEN is the signed text printed under the QR code; FILE is the certificate PDF, or a
+    text file holding the token.
     """
     from trainer.certificates.keys import Trust, load_key_file, load_trust
     from trainer.certificates.revocation import RevocationList, default_path, load_list
     from trainer.certificates.timefmt import minute
     from trainer.certificates.token import MAX_TOKEN
     from trainer.certificates.verify import verify
+    from trainer.certificates.verify_pdf import verify_pdf
 
-    text = _token_source(source, MAX_TOKEN * 4 + 1)
+    pdf = _pdf_bytes(source) if Path(source).suffix.lower() == ".pdf" else None
+    text = _token_source(source, MAX_TOKEN * 4 + 1) if pdf is None else b""
     with _certificate_errors():
         trust = Trust.union(load_key_file(k) for k in key_files) if key_files else load_trust()
         if revocations is None and not key_files and default_path().is_file():
@@ -639,7 +642,7 @@ def certificate_verify(source: str, key_files: tuple[Path, ...], revocations: Pa
         revoked: RevocationList | None = (
             load_list(revocations, trust) if revocations is not None else None
         )
-    verdict = verify(text, trust, revoked)
+    verdict = verify_pdf(pdf, trust, revoked) if pdf is not None else verify(text, trust, revoked)
     shown = verdict.payload or verdict.claimed
     if shown is not None:
         if verdict.payload is None:
@@ -665,11 +668,6 @@ def certificate_verify(source: str, key_files: tuple[Path, ...], revocations: Pa
 def _token_source(source: str, limit: int) -> str | bytes:
     """The text to verify: the content of the file ``source`` names, else ``source``."""
     path = Path(source)
-    if path.suffix.lower() == ".pdf":
-        raise UserError(
-            f"{source}: verifying a PDF arrives with the PDF renderer; for now, give the "
-            "token printed under the QR code, or a text file holding it"
-        )
     try:
         is_dir, is_file = path.is_dir(), path.is_file()
     except OSError:  # a token is longer than a file name may be
@@ -685,6 +683,20 @@ def _token_source(source: str, limit: int) -> str | bytes:
     if _LOOKS_LIKE_FILE.fullmatch(source):
         raise UserError(f"{source}: no such file (give a token, or a file holding one)")
     return source
+
+
+def _pdf_bytes(source: str) -> bytes:
+    """The content of the PDF file ``source``, read whole (certificates are small)."""
+    from trainer.certificates.pdffile import MAX_PDF
+
+    path = Path(source)
+    if not path.is_file():
+        raise UserError(f"{source}: no such file")
+    try:
+        with path.open("rb") as stream:
+            return stream.read(MAX_PDF + 1)
+    except OSError as exc:
+        raise UserError(f"cannot read {source}: {exc.strerror}") from None
 
 
 def _print_facts(payload: CertificatePayload) -> None:
@@ -731,6 +743,111 @@ def certificate_revoke(number: str, reason: str, out: Path | None) -> None:
         "publish it, so that verifiers can check: "
         f"trainer certificate verify TOKEN --revocations {path.name}"
     )
+
+
+_PAGE = click.option(
+    "--page",
+    type=click.Choice(["letter", "a4"]),
+    default=None,
+    help="Paper size. Default: the certificate template's (landscape Letter).",
+)
+_OFFICER = click.option(
+    "--officer",
+    default=None,
+    metavar="NAME",
+    help="The issuing training officer. Default: the template's signatory.",
+)
+_OFFICER_TITLE = click.option(
+    "--officer-title", default=None, metavar="TITLE", help="The issuing officer's title."
+)
+
+
+@certificate.command("issue")
+@click.option("--learner", "badge", required=True, metavar="BADGE")
+@click.option("--track", type=click.Choice(["onboarding", "refresher"]), required=True)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Where to write the PDF. Default: certificates/NUMBER.pdf in the data folder.",
+)
+@_PAGE
+@_OFFICER
+@_OFFICER_TITLE
+@_db_options
+def certificate_issue(
+    badge: str,
+    track: Literal["onboarding", "refresher"],
+    out: Path | None,
+    page: Literal["letter", "a4"] | None,
+    officer: str | None,
+    officer_title: str | None,
+    db: str | None,
+    course_dir: Path | None,
+) -> None:
+    """Write the PDF of a learner's certificate for a track.
+
+    A certificate already issued is written again with the same number; a completed track
+    without one (completed before the agency had a key, say) is issued now.
+    """
+    from trainer.certificates.delivery import issue_and_save, officer_for
+
+    with _records_errors(), _certificate_errors():
+        records = _open_records(db, course_dir)
+        who = officer_for(records, track, officer, officer_title)
+        done = issue_and_save(
+            records, badge, track, click.echo, officer=who, out=out, page_size=page
+        )
+    click.echo(
+        f"certificate {done.certificate.number} for {done.certificate.payload.learner_name}"
+        f" ({track}): {done.path}"
+    )
+
+
+@certificate.command("batch")
+@click.option("--track", type=click.Choice(["onboarding", "refresher"]), required=True)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    metavar="DIR",
+    help="The folder to write the PDFs to (created if missing).",
+)
+@_PAGE
+@_OFFICER
+@_OFFICER_TITLE
+@_db_options
+def certificate_batch(
+    track: Literal["onboarding", "refresher"],
+    out_dir: Path,
+    page: Literal["letter", "a4"] | None,
+    officer: str | None,
+    officer_title: str | None,
+    db: str | None,
+    course_dir: Path | None,
+) -> None:
+    """Write the certificate of every learner who completed a track: a whole academy class.
+
+    Each learner's latest completion; files are named BADGE-NUMBER.pdf.
+    """
+    from trainer.certificates.delivery import officer_for, save_pdf, signing_key
+    from trainer.certificates.issue import issue
+
+    with _records_errors(), _certificate_errors():
+        records = _open_records(db, course_dir)
+        who = officer_for(records, track, officer, officer_title)
+        key = signing_key(click.echo)
+        written = 0
+        for learner in records.learners():
+            if not records.history(learner.badge).completions_of(learner.badge, track):
+                continue
+            issued = issue(records, learner.badge, track, key, who)
+            path = save_pdf(records, issued, out_dir / f"{learner.badge}-{issued.number}.pdf", page)
+            click.echo(f"{path}  {learner.name}")
+            written += 1
+    click.echo(f"{written} certificate{'s' if written != 1 else ''} written to {out_dir}")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -229,7 +229,26 @@ class LineSession:
             break
         until = f", valid until {cert.valid_until:%Y-%m-%d}" if cert.valid_until else ""
         self.out(f"Track complete: {self.track}{until}.")
+        self._deliver()
         return 0
+
+    def _deliver(self) -> None:
+        """Issue the certificate and write its PDF; a failure here loses nothing, since
+        the completion is already recorded and the certificate can be issued later."""
+        from trainer.certificates.delivery import issue_and_save
+        from trainer.certificates.errors import CertificateError
+
+        try:
+            done = issue_and_save(self.records, self.badge, self.track, self.out)
+        except CertificateError as exc:
+            self.out(f"! The certificate could not be written: {exc}")
+            self.out(
+                "  The completion is recorded: 'trainer certificate issue --learner "
+                f"{self.badge} --track {self.track}' writes it once that is fixed."
+            )
+            return
+        self.out(f"Certificate {done.certificate.number}: {done.path}")
+        self.out(f"Anyone can check it offline: trainer certificate verify {done.path}")
 
 
 def post_lines(post: Post) -> list[str]:

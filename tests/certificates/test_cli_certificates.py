@@ -232,10 +232,7 @@ def test_verify_a_binary_file_is_malformed(agency: Path, tmp_path: Path) -> None
 
 
 def test_verify_input_errors(agency: Path, tmp_path: Path) -> None:
-    assert error_of("certificate", "verify", "certificate.pdf") == (
-        "certificate.pdf: verifying a PDF arrives with the PDF renderer; for now, give the "
-        "token printed under the QR code, or a text file holding it"
-    )
+    assert error_of("certificate", "verify", "certificate.pdf") == ("certificate.pdf: no such file")
     assert error_of("certificate", "verify", "cert.txt") == (
         "cert.txt: no such file (give a token, or a file holding one)"
     )

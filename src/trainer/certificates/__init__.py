@@ -1,10 +1,12 @@
 """Certificates: what is certified, signed with the agency's Ed25519 key, and verified.
 
 Headless: no Textual, no click. The PDF that shows a certificate to people is built on
-this; the signed token is what makes it trustworthy.
+this; the signed token is what makes it trustworthy. The PDF modules are imported from
+their own names (``trainer.certificates.render``, ``.template``, ``.pdffile``), not from
+here, so that verifying a token never loads ReportLab.
 """
 
-from trainer.certificates.errors import CertificateError
+from trainer.certificates.errors import CertificateError, TemplateError
 from trainer.certificates.keys import (
     SigningKey,
     Trust,
@@ -29,6 +31,7 @@ __all__ = [
     "Revocation",
     "RevocationList",
     "SigningKey",
+    "TemplateError",
     "Trust",
     "Verdict",
     "export_public",
