@@ -9,8 +9,9 @@ import pytest
 
 from course_factory import Ticker, make_course
 from trainer.certificates.errors import CertificateError
-from trainer.certificates.issue import Officer, certificate, issue, issued_certificates
+from trainer.certificates.issue import certificate, issue, issued_certificates
 from trainer.certificates.keys import init_keys, load_signing_key, load_trust
+from trainer.certificates.payload import Officer
 from trainer.certificates.verify import verify
 from trainer.content.course import load_course
 from trainer.records.db import connect

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from trainer.certificates.errors import CertificateError
 from trainer.certificates.files import write_atomic
-from trainer.certificates.issue import IssuedCertificate, Officer, issue
+from trainer.certificates.issue import IssuedCertificate, issue
 from trainer.certificates.keys import (
     PRIVATE_FILE,
     SigningKey,
@@ -16,6 +16,7 @@ from trainer.certificates.keys import (
     keys_dir,
     load_signing_key,
 )
+from trainer.certificates.payload import Officer
 from trainer.certificates.render import PageSize, render_pdf
 from trainer.certificates.template import CertificateTemplate, load_template, template_path
 from trainer.content.models import TrackId

@@ -22,6 +22,7 @@ from trainer.certificates.payload import (
     AttemptSeed,
     CertificatePayload,
     ModuleScore,
+    Officer,
     percent_of,
 )
 from trainer.certificates.token import sign
@@ -29,14 +30,6 @@ from trainer.content.models import TrackId
 from trainer.records.events import NewEvent, StoredEvent
 from trainer.records.history import Attempt, Completion, History
 from trainer.records.service import Records
-
-
-@dataclass(frozen=True)
-class Officer:
-    """Who issues certificates: the training officer on the signature line."""
-
-    name: str
-    title: str
 
 
 @dataclass(frozen=True)

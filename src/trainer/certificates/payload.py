@@ -48,6 +48,14 @@ class AttemptSeed:
     seed: int
 
 
+@dataclass(frozen=True)
+class Officer:
+    """Who issues and signs: the training officer on the signature line."""
+
+    name: str
+    title: str
+
+
 def percent_of(earned: int, maximum: int) -> float:
     """The percent shown on a certificate, to one decimal place."""
     return round(100.0 * earned / maximum, 1) if maximum else 0.0

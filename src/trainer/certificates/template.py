@@ -32,7 +32,7 @@ from reportlab.platypus.paraparser import ParaParser
 
 from trainer.certificates import typefaces, typeset
 from trainer.certificates.errors import CertificateError, TemplateError
-from trainer.certificates.payload import AttemptSeed, CertificatePayload, ModuleScore
+from trainer.certificates.payload import AttemptSeed, CertificatePayload, ModuleScore, Officer
 from trainer.certificates.variables import DateStyle, wording_variables, zone
 from trainer.content.diagnostics import did_you_mean, quoted_list
 from trainer.content.validation import validate_document
@@ -134,14 +134,6 @@ class _TemplateFile(_Strict):
 
 
 @dataclass(frozen=True)
-class Signatory:
-    """Who signs by default: the issuing training officer, unless the issuer names another."""
-
-    name: str
-    title: str
-
-
-@dataclass(frozen=True)
 class Colours:
     ink: str
     accent: str
@@ -167,7 +159,7 @@ class CertificateTemplate:
 
     source: str
     """The file as messages name it: certificates/completion.yaml."""
-    signatory: Signatory
+    signatory: Officer
     labels: Mapping[str, str]
     colours: Colours
     page_size: PageSize
@@ -226,7 +218,7 @@ def load_template(path: Path) -> CertificateTemplate:
             compiled[name] = wording
     template = CertificateTemplate(
         source=label,
-        signatory=Signatory(model.signatory.name, model.signatory.title),
+        signatory=Officer(model.signatory.name, model.signatory.title),
         labels=model.labels.model_dump(),
         colours=Colours(model.colours.ink, model.colours.accent, model.colours.muted),
         page_size=model.page.size,
@@ -279,7 +271,7 @@ def _known() -> Mapping[str, object]:
 def _compile(doc: YamlDocument, name: str, text: str) -> tuple[_Wording | None, list[str]]:
     env = environment()
     lines, literal = _source_lines(doc, name)
-    placed = _Wording(name, jinja2.Template(""), lines, literal)
+    placed = _Wording(name, env.from_string(""), lines, literal)
 
     def at(jinja_line: int, message: str, needle: str | None = None) -> str:
         line, column = _position(placed, jinja_line, needle)
