@@ -173,14 +173,12 @@ class LineSession:
             self.out(line)
 
     def _certainty(self) -> Certainty:
+        by_letter = {c[0]: c for c in CERTAINTIES}  # s, f, g
         while True:
             line = self.read("How sure are you? (s) sure, (f) fairly sure, (g) guessing:")
-            chosen = {"s": "sure", "f": "fairly sure", "g": "guessing"}.get(
-                line.strip().lower()[:1]
-            )
-            for value in CERTAINTIES:
-                if value == chosen:
-                    return value
+            chosen = by_letter.get(line.strip().lower()[:1])
+            if chosen is not None:
+                return chosen
             self.out("! answer s, f or g")
 
     def _summary(self, attempt: Attempt) -> None:
