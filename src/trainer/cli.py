@@ -439,6 +439,17 @@ def learners_list(db: str | None, course_dir: Path | None) -> None:
 
 
 @cli.command()
+@_db_options
+def run(db: str | None, course_dir: Path | None) -> None:
+    """Start the learner's terminal UI on a course and database."""
+    with _records_errors():
+        records = _open_records(db, course_dir)
+    from trainer.tui.app import make_app
+
+    make_app(records).run()
+
+
+@cli.command()
 @click.option("--learner", "badge", required=True, metavar="BADGE", help="The learner's badge.")
 @click.option("--track", type=click.Choice(["onboarding", "refresher"]), required=True)
 @click.option("--module", "module_id", default=None, metavar="ID", help="Only this module.")

@@ -1,0 +1,183 @@
+"""One item of an attempt: the situation, the post, the question and its choices; then the
+feedback, once the answer is committed."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import Button, Footer, Header, RadioButton, RadioSet, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from trainer.content.models import SingleStep, step_options
+from trainer.engine import Certainty, Outcome
+from trainer.engine.outcome import CERTAINTIES
+from trainer.records.db import RecordsError
+from trainer.tui.screens.base import TrainerScreen
+from trainer.tui.widgets.feedback import VERDICTS, feedback_text
+from trainer.tui.widgets.post_card import PostCard
+
+
+class ScenarioScreen(TrainerScreen):
+    """The first unanswered item of an attempt. Enter submits (and then continues); number
+    keys pick a choice; Space toggles in a list."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "advance", "Submit / Continue", priority=True, id="submit"),
+        # Priority, like Enter: else a typed-ahead Enter (a priority binding) overtakes the
+        # digit on its way through the focused widget.
+        Binding("1", "pick(1)", "Choose", key_display="1-9", priority=True, id="pick"),
+        *(Binding(str(n), f"pick({n})", show=False, priority=True) for n in range(2, 10)),
+        Binding("escape", "home", "Home", id="home"),
+    ]
+
+    def __init__(self, attempt_id: str) -> None:
+        super().__init__()
+        self.attempt_id = attempt_id
+        self.outcome: Outcome | None = None
+        # A choice picked by number key: RadioSet learns of it by message, which a quick
+        # Enter (typed ahead, or pasted) can overtake.
+        self.picked: int | None = None
+
+    def compose(self) -> ComposeResult:
+        attempt = self.records.attempt(self.attempt_id)
+        module = self.records.module_of(attempt)
+        position = attempt.position(module)
+        yield Header()
+        if position is None:  # finished already: on_mount moves on to the summary
+            yield Footer()
+            return
+        number, scenario_id, step_id = position
+        self.scenario = next(s for s in module.scenarios if s.id == scenario_id)
+        self.step = next(s for s in self.scenario.steps if s.id == step_id)
+        self.options = step_options(self.step)
+        self.ask_certainty = module.ask_certainty
+        with VerticalScroll(id="item"):
+            yield Static(
+                Text(f"{module.title} · item {number + 1} of {len(attempt.items)}"),
+                id="progress",
+                classes="hint",
+            )
+            yield Static(Text(self.scenario.title), classes="heading")
+            yield Static(Text(self.scenario.situation), id="situation")
+            if self.scenario.post is not None:
+                yield PostCard(self.scenario.post, id="post")
+            if self.step.situation:
+                yield Static(Text(self.step.situation), id="step-situation")
+            yield Static(Text(self.step.prompt), id="prompt", classes="heading")
+            labels = [Text(f"{i}. {o.text}") for i, o in enumerate(self.options, 1)]
+            if isinstance(self.step, SingleStep):
+                yield RadioSet(*(RadioButton(label) for label in labels), id="choices")
+            else:
+                yield Static(
+                    Text("Select all that apply (Space toggles), then Enter."), classes="hint"
+                )
+                yield SelectionList[str](
+                    *(
+                        Selection(label, o.id)
+                        for label, o in zip(labels, self.options, strict=True)
+                    ),
+                    id="choices",
+                )
+            if self.ask_certainty:
+                yield Static(Text("How sure are you?"), classes="heading")
+                yield RadioSet(*CERTAINTIES, id="certainty")
+            yield Button("Submit", id="submit", variant="primary")
+            yield Static(id="feedback")
+            yield Button("Continue", id="continue", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if not self.query("#choices"):
+            self.next_item()
+            return
+        self.query_one("#choices").focus()
+
+    # --- answering ------------------------------------------------------------------
+
+    def action_pick(self, number: int) -> None:
+        if self.outcome is not None or number > len(self.options):
+            return
+        choices = self.query_one("#choices")
+        if isinstance(choices, RadioSet):
+            list(choices.query(RadioButton))[number - 1].value = True
+            self.picked = number - 1
+        elif isinstance(choices, SelectionList):
+            choices.toggle(self.options[number - 1].id)
+        choices.focus()
+
+    def action_advance(self) -> None:
+        if self.outcome is None:
+            self.submit()
+        else:
+            self.next_item()
+
+    def action_home(self) -> None:
+        self.app.pop_screen()
+
+    @on(RadioSet.Changed, "#choices")
+    def choice_changed(self) -> None:
+        self.picked = None  # the RadioSet has caught up
+
+    @on(Button.Pressed, "#submit")
+    def submit(self) -> None:
+        if self.outcome is not None:
+            return
+        choices = self.query_one("#choices")
+        selected: list[str] = []
+        if isinstance(choices, RadioSet):
+            index = choices.pressed_index if self.picked is None else self.picked
+            if index < 0:
+                self.notify("Choose an answer first (a number key, or arrows and Space).")
+                return
+            selected = [self.options[index].id]
+        elif isinstance(choices, SelectionList):
+            selected = [str(value) for value in choices.selected]
+        certainty: Certainty | None = None
+        if self.ask_certainty:
+            index = self.query_one("#certainty", RadioSet).pressed_index
+            if index < 0:
+                self.notify("Say how sure you are first.")
+                return
+            certainty = CERTAINTIES[index]
+        try:
+            outcome = self.records.answer(
+                self.attempt_id, self.scenario.id, self.step.id, selected, certainty
+            )
+        except RecordsError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.show_outcome(outcome)
+
+    def show_outcome(self, outcome: Outcome) -> None:
+        """The answer is on disk: lock the choices and draw the feedback."""
+        self.outcome = outcome
+        for widget in self.query("#choices, #certainty"):
+            widget.disabled = True
+        self.query_one("#submit", Button).display = False
+        feedback = self.query_one("#feedback", Static)
+        feedback.update(feedback_text(outcome, [o.id for o in self.options]))
+        feedback.add_class("shown", VERDICTS[outcome.verdict][1])
+        button = self.query_one("#continue", Button)
+        button.add_class("shown")
+        button.focus()
+        feedback.scroll_visible()
+
+    @on(Button.Pressed, "#continue")
+    def next_item(self) -> None:
+        attempt = self.records.attempt(self.attempt_id)
+        if attempt.position(self.records.module_of(attempt)) is not None:
+            self.app.switch_screen(ScenarioScreen(self.attempt_id))
+            return
+        from trainer.tui.screens.summary import SummaryScreen
+
+        try:
+            self.records.complete(self.attempt_id)
+        except RecordsError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.app.switch_screen(SummaryScreen(self.attempt_id))

@@ -1,0 +1,78 @@
+"""Sign-in: choose a registered learner, or register a new one."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Footer, Header, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from trainer.records.db import RecordsError
+from trainer.tui.screens.base import TrainerScreen
+
+
+class SignInScreen(TrainerScreen):
+    """Who is training: a list of learners on the left, a registration form on the right."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+r", "register", "Register", id="register"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="signin"):
+            with Vertical(id="choose", classes="panel"):
+                yield Static("Sign in as", classes="heading")
+                yield OptionList(id="learners")
+            with Vertical(id="register", classes="panel"):
+                yield Static("New here? Register", classes="heading")
+                yield Input(placeholder="Full name", id="name")
+                yield Input(placeholder="Badge number", id="badge")
+                yield Input(placeholder="Agency", id="agency")
+                yield Button("Register and start", id="register-button", variant="primary")
+                yield Static(id="signin-error", classes="error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        learners = self.records.learners()
+        listing = self.query_one("#learners", OptionList)
+        if learners:
+            listing.add_options(
+                Option(Text(f"{x.name}  ·  {x.badge}  ·  {x.agency}"), id=x.badge) for x in learners
+            )
+            listing.highlighted = 0
+            listing.focus()
+        else:
+            listing.add_option(Option(Text("No learners yet: register"), disabled=True))
+            self.query_one("#name", Input).focus()
+        agency = self.records.bundle.course.agency.name
+        self.query_one("#agency", Input).value = agency
+
+    @on(OptionList.OptionSelected, "#learners")
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            self.trainer.sign_in(event.option.id)
+
+    @on(Input.Submitted)
+    def next_field(self, event: Input.Submitted) -> None:
+        if event.input.id == "agency":
+            self.action_register()
+        else:
+            self.focus_next()
+
+    @on(Button.Pressed, "#register-button")
+    def action_register(self) -> None:
+        value = {
+            name: self.query_one(f"#{name}", Input).value for name in ("name", "badge", "agency")
+        }
+        try:
+            learner = self.records.register(value["name"], value["badge"], value["agency"])
+        except RecordsError as exc:
+            self.query_one("#signin-error", Static).update(Text(f"✗ {exc}"))
+            return
+        self.trainer.sign_in(learner.badge)
