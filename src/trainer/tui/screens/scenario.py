@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Button, Footer, Header, RadioButton, RadioSet, SelectionList, Static
+from textual.widgets import Button, Footer, Header, RadioSet, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from trainer.content.models import SingleStep, step_options
@@ -18,6 +18,7 @@ from trainer.engine import Certainty, Outcome
 from trainer.engine.outcome import CERTAINTIES
 from trainer.records.db import RecordsError
 from trainer.tui.screens.base import TrainerScreen
+from trainer.tui.widgets.choice_button import ChoiceButton
 from trainer.tui.widgets.feedback import VERDICTS, feedback_text
 from trainer.tui.widgets.post_card import PostCard
 
@@ -71,7 +72,7 @@ class ScenarioScreen(TrainerScreen):
             yield Static(Text(self.step.prompt), id="prompt", classes="heading")
             labels = [Text(f"{i}. {o.text}") for i, o in enumerate(self.options, 1)]
             if isinstance(self.step, SingleStep):
-                yield RadioSet(*(RadioButton(label) for label in labels), id="choices")
+                yield RadioSet(*(ChoiceButton(label) for label in labels), id="choices")
             else:
                 yield Static(
                     Text("Select all that apply (Space toggles), then Enter."), classes="hint"
@@ -85,7 +86,7 @@ class ScenarioScreen(TrainerScreen):
                 )
             if self.ask_certainty:
                 yield Static(Text("How sure are you?"), classes="heading")
-                yield RadioSet(*CERTAINTIES, id="certainty")
+                yield RadioSet(*(ChoiceButton(c) for c in CERTAINTIES), id="certainty")
             yield Button("Submit", id="submit", variant="primary")
             yield Static(id="feedback")
             yield Button("Continue", id="continue", variant="primary")
@@ -104,7 +105,7 @@ class ScenarioScreen(TrainerScreen):
             return
         choices = self.query_one("#choices")
         if isinstance(choices, RadioSet):
-            list(choices.query(RadioButton))[number - 1].value = True
+            list(choices.query(ChoiceButton))[number - 1].value = True
             self.picked = number - 1
         elif isinstance(choices, SelectionList):
             choices.toggle(self.options[number - 1].id)
