@@ -204,3 +204,20 @@ async def test_attest_then_certificate(registered: Opener) -> None:
         assert "Certificate " in result
         assert "trainer certificate verify" in result
     assert registered().track_status(BADGE, "onboarding").certification.status == "certified"
+
+
+async def test_the_last_learner_here_is_offered_first(registered: Opener) -> None:
+    registered().register("Aaron Abbott", "1001", "Test PD")  # sorts first by name
+    app = make_app(registered())
+    async with app.run_test(size=SIZE) as pilot:
+        listing = app.screen.query_one("#learners", OptionList)
+        assert listing.get_option_at_index(0).id == "1001"
+        await pilot.press("down", "enter")  # Dana Reyes
+        assert app.badge == BADGE
+    again = make_app(registered())
+    async with again.run_test(size=SIZE):
+        listing = again.screen.query_one("#learners", OptionList)
+        first = listing.get_option_at_index(0)
+        assert first.id == BADGE
+        assert "(last here)" in str(first.prompt)
+        assert listing.highlighted == 0

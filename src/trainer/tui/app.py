@@ -14,6 +14,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from trainer.records.service import Records
+from trainer.tui.last_learner import remember
 from trainer.tui.screens.home import HomeScreen
 from trainer.tui.screens.signin import SignInScreen
 
@@ -41,6 +42,7 @@ class TrainerApp(App[None]):
     def sign_in(self, badge: str) -> None:
         """Make ``badge`` the learner, and show their home screen."""
         self.badge = badge
+        remember(badge)
         self.switch_screen(HomeScreen())
 
 

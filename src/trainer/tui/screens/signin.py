@@ -13,6 +13,7 @@ from textual.widgets import Button, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from trainer.records.db import RecordsError
+from trainer.tui.last_learner import recall
 from trainer.tui.screens.base import TrainerScreen
 
 
@@ -39,11 +40,20 @@ class SignInScreen(TrainerScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        learners = self.records.learners()
+        last = recall()
+        # The learner who last trained on this terminal comes first.
+        learners = sorted(self.records.learners(), key=lambda x: x.badge != last)
         listing = self.query_one("#learners", OptionList)
         if learners:
             listing.add_options(
-                Option(Text(f"{x.name}  ·  {x.badge}  ·  {x.agency}"), id=x.badge) for x in learners
+                Option(
+                    Text(
+                        f"{x.name}  ·  {x.badge}  ·  {x.agency}"
+                        + ("  (last here)" if x.badge == last else "")
+                    ),
+                    id=x.badge,
+                )
+                for x in learners
             )
             listing.highlighted = 0
             listing.focus()
