@@ -221,3 +221,23 @@ async def test_the_last_learner_here_is_offered_first(registered: Opener) -> Non
         assert first.id == BADGE
         assert "(last here)" in str(first.prompt)
         assert listing.highlighted == 0
+
+
+async def test_the_policy_browser_opens_anywhere_and_searches(registered: Opener) -> None:
+    from trainer.tui.screens.policy import PolicyScreen
+
+    app = make_app(registered())
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in_and_open(pilot)
+        await pilot.press("g")
+        await pilot.pause()
+        assert isinstance(app.screen, PolicyScreen)
+        assert text(app, "#policy-count") == "3 of 3 sections"
+        await pilot.press(*"prof")
+        await pilot.pause()
+        assert text(app, "#policy-count") == "1 of 3 sections match 'prof'"
+        shown = [s.id for s in app.screen.query(".section") if s.display]
+        assert shown == ["section-PROF-1"]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ScenarioScreen)  # back where the learner was

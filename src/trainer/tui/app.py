@@ -16,6 +16,7 @@ from textual.binding import Binding, BindingType
 from trainer.records.service import Records
 from trainer.tui.last_learner import remember
 from trainer.tui.screens.home import HomeScreen
+from trainer.tui.screens.policy import PolicyScreen
 from trainer.tui.screens.signin import SignInScreen
 
 
@@ -26,6 +27,7 @@ class TrainerApp(App[None]):
     TITLE = "trainer"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", tooltip="Quit; every answer is already saved", id="quit"),
+        Binding("g", "policy", "Policy", tooltip="Browse and search the policy", id="policy"),
     ]
 
     def __init__(self, records: Records) -> None:
@@ -44,6 +46,11 @@ class TrainerApp(App[None]):
         self.badge = badge
         remember(badge)
         self.switch_screen(HomeScreen())
+
+    def action_policy(self) -> None:
+        """Open the policy browser over whatever is on screen."""
+        if not isinstance(self.screen, PolicyScreen):
+            self.push_screen(PolicyScreen(list(self.records.bundle.policy.guidelines)))
 
 
 def make_app(records: Records) -> TrainerApp:
