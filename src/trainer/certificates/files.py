@@ -27,3 +27,20 @@ def write_atomic(path: Path, data: bytes, *, mode: int) -> None:
             temporary.unlink(missing_ok=True)
     except OSError as exc:
         raise CertificateError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def read_limited(path: Path, limit: int, what: str) -> bytes:
+    """The bytes of ``path``, refusing a file over ``limit`` bytes without reading it all.
+    ``what`` names the file for people: 'key file', 'revocation list'."""
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(limit + 1)
+    except FileNotFoundError:
+        raise CertificateError(f"{path}: no such {what}") from None
+    except IsADirectoryError:
+        raise CertificateError(f"{path} is a folder, not a {what}") from None
+    except OSError as exc:
+        raise CertificateError(f"cannot read the {what} {path}: {exc.strerror}") from None
+    if len(data) > limit:
+        raise CertificateError(f"{path} is not a {what}: it is over {limit >> 20} MB")
+    return data

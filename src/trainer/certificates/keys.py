@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from trainer.certificates import base64url
 from trainer.certificates.errors import CertificateError
-from trainer.certificates.files import write_atomic
+from trainer.certificates.files import read_limited, write_atomic
 from trainer.datadir import data_dir
 
 PRIVATE_FILE = "signing.key"
@@ -243,17 +243,7 @@ def load_trust(folder: Path | None = None) -> Trust:
 
 def load_key_file(path: Path) -> Trust:
     """The public keys in a file, in any form :func:`parse_public_keys` reads."""
-    try:
-        with path.open("rb") as stream:
-            data = stream.read(MAX_KEY_FILE + 1)
-    except FileNotFoundError:
-        raise CertificateError(f"{path}: no such key file") from None
-    except IsADirectoryError:
-        raise CertificateError(f"{path} is a folder, not a key file") from None
-    except OSError as exc:
-        raise CertificateError(f"cannot read the key file {path}: {exc.strerror}") from None
-    if len(data) > MAX_KEY_FILE:
-        raise CertificateError(f"{path} is not a key file: it is over 1 MB")
+    data = read_limited(path, MAX_KEY_FILE, "key file")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

@@ -149,32 +149,16 @@ def render_pdf(
     image = _logo(logo)
     styles = _Styles.of(template)
     story = [
-        KeepInFrame(
-            layout.main.width,
-            layout.main.height,
+        _boxed(
+            layout.main,
             _main(payload, template, wording, styles, layout, image is not None),
-            mode="shrink",
-            hAlign="CENTER",
-            vAlign="MIDDLE",
+            "CENTER",
+            "MIDDLE",
         ),
         FrameBreak(),
-        KeepInFrame(
-            layout.lower.width,
-            layout.lower.height,
-            _lower(payload, template, wording, styles, layout),
-            mode="shrink",
-            hAlign="LEFT",
-            vAlign="BOTTOM",
-        ),
+        _boxed(layout.lower, _lower(payload, template, wording, styles, layout), "LEFT", "BOTTOM"),
         FrameBreak(),
-        KeepInFrame(
-            layout.small.width,
-            layout.small.height,
-            _small_print(wording, styles, layout),
-            mode="shrink",
-            hAlign="LEFT",
-            vAlign="BOTTOM",
-        ),
+        _boxed(layout.small, _small_print(wording, styles, layout), "LEFT", "BOTTOM"),
     ]
     out = io.BytesIO()
     document = _Document(
@@ -221,6 +205,11 @@ def render_pdf(
     if document.page != 1:  # pragma: no cover - the shrinking boxes make this impossible
         raise CertificateError("the certificate did not fit on one page")
     return out.getvalue()
+
+
+def _boxed(box: _Box, story: list[Flowable], across: str, down: str) -> KeepInFrame:
+    """``story`` in ``box``, shrunk to fit: text never spills onto a second page."""
+    return KeepInFrame(box.width, box.height, story, mode="shrink", hAlign=across, vAlign=down)
 
 
 class _Document(BaseDocTemplate):

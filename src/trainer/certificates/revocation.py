@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from trainer.certificates.errors import CertificateError
-from trainer.certificates.files import write_atomic
+from trainer.certificates.files import read_limited, write_atomic
 from trainer.certificates.keys import SigningKey, Trust
 from trainer.certificates.numbers import normalize_number
 from trainer.certificates.strictjson import loads
@@ -154,17 +154,7 @@ def read_list(
 
 def load_list(path: Path, trust: Trust) -> RevocationList:
     """The signed list in the file ``path``."""
-    try:
-        with path.open("rb") as stream:
-            data = stream.read(MAX_LIST_FILE + 1)
-    except FileNotFoundError:
-        raise CertificateError(f"{path}: no such revocation list") from None
-    except IsADirectoryError:
-        raise CertificateError(f"{path} is a folder, not a revocation list") from None
-    except OSError as exc:
-        raise CertificateError(f"cannot read {path}: {exc.strerror}") from None
-    if len(data) > MAX_LIST_FILE:
-        raise CertificateError(f"{path} is not a revocation list: it is over 16 MB")
+    data = read_limited(path, MAX_LIST_FILE, "revocation list")
     return read_list(data, trust, str(path))
 
 
