@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from trainer import __version__
-from trainer.cli import authoring, certificates, learning, records
+from trainer.cli import authoring, certificates, learning, records, reports
 from trainer.cli.common import UserError, print_diagnostics
 from trainer.content.course import check_course
 from trainer.content.locate import default_course_root
@@ -88,6 +88,7 @@ for _command in (
     records.records,
     certificates.keys,
     certificates.certificate,
+    reports.report,
 ):
     cli.add_command(_command)
 
