@@ -150,10 +150,7 @@ class HomeScreen(TrainerScreen):
         self.app.push_screen(ScenarioScreen(attempt.id))
 
     def action_sign_out(self) -> None:
-        from trainer.tui.screens.signin import SignInScreen
-
-        self.trainer.badge = None
-        self.app.switch_screen(SignInScreen())
+        self.trainer.action_sign_out()
 
 
 def _track(text: str) -> TrackId:

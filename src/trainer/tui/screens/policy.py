@@ -38,10 +38,13 @@ class PolicyScreen(ModalScreen[None]):
         Binding("escape", "dismiss", "Close", id="close-policy"),
     ]
 
-    def __init__(self, guidelines: list[Guideline], query: str = "") -> None:
+    def __init__(
+        self, guidelines: list[Guideline], query: str = "", section: str | None = None
+    ) -> None:
         super().__init__()
         self.guidelines = guidelines
         self.query_text = query
+        self.section = section
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="policy", classes="panel"):
@@ -57,6 +60,11 @@ class PolicyScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         self.query_one("#policy-search", Input).focus()
         self._filter(self.query_text)
+        if self.section is not None:
+            shown = self.query_one(f"#section-{self.section}", Static)
+            shown.add_class("opened")
+            shown.border_title = "cited"
+            self.call_after_refresh(shown.scroll_visible, top=True, animate=False)
 
     @on(Input.Changed, "#policy-search")
     def searched(self, event: Input.Changed) -> None:

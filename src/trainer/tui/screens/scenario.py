@@ -9,17 +9,18 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Header, RadioSet, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from trainer.content.models import SingleStep, step_options
+from trainer.content.models import FlagStep, SingleStep, step_options
 from trainer.engine import Certainty, Outcome
 from trainer.engine.outcome import CERTAINTIES
 from trainer.records.db import RecordsError
 from trainer.tui.screens.base import TrainerScreen
 from trainer.tui.widgets.choice_button import ChoiceButton
 from trainer.tui.widgets.feedback import VERDICTS, feedback_text
+from trainer.tui.widgets.flag_post import FlagPost
 from trainer.tui.widgets.post_card import PostCard
 
 
@@ -65,13 +66,25 @@ class ScenarioScreen(TrainerScreen):
             )
             yield Static(Text(self.scenario.title), classes="heading")
             yield Static(Text(self.scenario.situation), id="situation")
-            if self.scenario.post is not None:
-                yield PostCard(self.scenario.post, id="post")
+            post = self.scenario.post
+            # A "mark the parts" step marks them in the post itself, shown after its prompt.
+            in_place = isinstance(self.step, FlagStep) and post is not None and bool(post.text)
+            if post is not None and not in_place:
+                yield PostCard(post, id="post")
             if self.step.situation:
                 yield Static(Text(self.step.situation), id="step-situation")
             yield Static(Text(self.step.prompt), id="prompt", classes="heading")
             labels = [Text(f"{i}. {o.text}") for i, o in enumerate(self.options, 1)]
-            if isinstance(self.step, SingleStep):
+            if in_place and isinstance(self.step, FlagStep) and post is not None:
+                yield Static(
+                    Text(
+                        "Mark each part that breaks the policy: its number key, or ←/→ and "
+                        "Space, or a click. Then Enter."
+                    ),
+                    classes="hint",
+                )
+                yield FlagPost(post, self.step.segments, id="choices")
+            elif isinstance(self.step, SingleStep):
                 yield RadioSet(*(ChoiceButton(label) for label in labels), id="choices")
             else:
                 yield Static(
@@ -89,6 +102,7 @@ class ScenarioScreen(TrainerScreen):
                 yield RadioSet(*(ChoiceButton(c) for c in CERTAINTIES), id="certainty")
             yield Button("Submit", id="submit", variant="primary")
             yield Static(id="feedback")
+            yield Horizontal(id="citations", classes="buttons")
             yield Button("Continue", id="continue", variant="primary")
         yield Footer()
 
@@ -109,9 +123,16 @@ class ScenarioScreen(TrainerScreen):
             self.picked = number - 1
         elif isinstance(choices, SelectionList):
             choices.toggle(self.options[number - 1].id)
+        elif isinstance(choices, FlagPost):
+            choices.action_toggle_segment(number)
         choices.focus()
 
     def action_advance(self) -> None:
+        # Enter is a priority binding, so a focused citation button must be pressed here.
+        focused = self.focused
+        if isinstance(focused, Button) and focused.has_class("citation"):
+            focused.press()
+            return
         if self.outcome is None:
             self.submit()
         else:
@@ -138,6 +159,8 @@ class ScenarioScreen(TrainerScreen):
             selected = [self.options[index].id]
         elif isinstance(choices, SelectionList):
             selected = [str(value) for value in choices.selected]
+        elif isinstance(choices, FlagPost):
+            selected = choices.selected
         certainty: Certainty | None = None
         if self.ask_certainty:
             index = self.query_one("#certainty", RadioSet).pressed_index
@@ -163,10 +186,22 @@ class ScenarioScreen(TrainerScreen):
         feedback = self.query_one("#feedback", Static)
         feedback.update(feedback_text(outcome, [o.id for o in self.options]))
         feedback.add_class("shown", VERDICTS[outcome.verdict][1])
+        citations = self.query_one("#citations", Horizontal)
+        citations.mount_all(
+            Button(f"Read {cited.id}", name=cited.id, classes="citation", tooltip=cited.title)
+            for cited in outcome.cited
+        )
+        citations.add_class("shown")
         button = self.query_one("#continue", Button)
         button.add_class("shown")
         button.focus()
         feedback.scroll_visible()
+
+    @on(Button.Pressed, ".citation")
+    def open_citation(self, event: Button.Pressed) -> None:
+        """Open the policy browser at the cited section."""
+        if event.button.name:
+            self.trainer.action_policy(event.button.name)
 
     @on(Button.Pressed, "#continue")
     def next_item(self) -> None:

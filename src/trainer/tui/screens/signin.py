@@ -13,7 +13,7 @@ from textual.widgets import Button, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from trainer.records.db import RecordsError
-from trainer.tui.last_learner import recall
+from trainer.tui.memory import recall
 from trainer.tui.screens.base import TrainerScreen
 
 
@@ -40,7 +40,7 @@ class SignInScreen(TrainerScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        last = recall()
+        last = recall("last-learner")
         # The learner who last trained on this terminal comes first.
         learners = sorted(self.records.learners(), key=lambda x: x.badge != last)
         listing = self.query_one("#learners", OptionList)

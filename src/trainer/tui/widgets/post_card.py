@@ -9,17 +9,18 @@ from textual.widgets import Static
 from trainer.content.models import Post
 
 
-def post_text(post: Post) -> Text:
-    """The body of the card (the platform goes in its border title)."""
+def post_text(post: Post, body: Text | None = None) -> Text:
+    """The card's content (the platform goes in its border title); ``body`` in place of
+    the post's own text, for a post whose parts are marked."""
     text = Text()
     text.append(post.author, style="bold")
     if post.handle:
         text.append(f"  {post.handle}", style="dim")
     if post.time:
         text.append(f"  · {post.time}", style="dim")
-    if post.text:
+    if body is not None or post.text:
         text.append("\n\n")
-        text.append(post.text)
+        text.append(body if body is not None else post.text)
     if post.image:
         text.append("\n\n")
         text.append(f"[Image: {post.image}]", style="italic")
