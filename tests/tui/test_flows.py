@@ -13,6 +13,8 @@ from textual.pilot import Pilot
 from textual.widgets import OptionList, SelectionList, Static
 
 from course_factory import Ticker
+from trainer.certificates.delivery import default_pdf_path
+from trainer.certificates.issue import issued_certificates
 from trainer.content.course import check_course
 from trainer.records.log import EventLog
 from trainer.records.service import Records
@@ -208,3 +210,50 @@ async def test_the_palette_goes_home_from_a_question(records: Records) -> None:
         assert isinstance(app.screen, HomeScreen)
         plan = app.screen.query_one("#plan", OptionList)
         assert "in progress 0/2" in str(plan.get_option_at_index(1).prompt)
+
+
+async def test_the_summary_shows_mastery_and_leads_to_the_certificate(records: Records) -> None:
+    app = make_app(records)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_module(pilot)
+        await pilot.press("3", "enter", "enter")  # the crash: right at once
+        await pilot.pause()
+        await pilot.press("2", "3", "enter", "enter")  # the gym post: both parts
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert "✓ Passed" in shown(app, "#verdict")
+        mastery = shown(app, "#mastery").splitlines()
+        # Every section this module tests, in policy order, full marks: no "review".
+        order = [g.id for g in records.bundle.policy.guidelines]
+        tested = [line.split()[0] for line in mastery]
+        assert sorted(tested) == ["ACCT-1", "CONF-3", "PROF-1"]
+        assert tested == sorted(tested, key=order.index)
+        assert all("████████████ 100%" in line and "review" not in line for line in mastery)
+        assert "Attest" in shown(app, "#track-done")
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*BADGE, "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        result = shown(app, "#attest-result")
+        assert "✓ Track complete" in result
+        (issued,) = issued_certificates(records, badge=BADGE, track="onboarding")
+        assert f"Certificate {issued.number}" in result
+        pdf = default_pdf_path(issued)
+        assert pdf.is_file()
+        assert f"trainer certificate verify {pdf}" in result
+
+
+async def test_a_weak_section_is_marked_for_review(records: Records) -> None:
+    app = make_app(records)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_module(pilot)
+        await pilot.press("1", "enter", "enter", "1", "enter", "enter")  # wrong, then wrong
+        await pilot.pause()
+        await pilot.press("1", "enter", "enter")  # the gym post: the wrong part only
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert "✗ Not passed" in shown(app, "#verdict")
+        weak = [line for line in shown(app, "#mastery").splitlines() if "review" in line]
+        assert weak
+        assert all("100%" not in line for line in weak)

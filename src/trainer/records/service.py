@@ -218,6 +218,11 @@ class Records:
     def module_of(self, attempt: Attempt) -> Module:
         return self.version(attempt.content_hash).module(attempt.module)
 
+    def mastery(self, attempt: Attempt) -> dict[str, Score]:
+        """Per guideline the attempt tested: points earned against the most possible."""
+        outcomes = [_as_outcome(a) for a in attempt.answers]
+        return mastery([self.module_of(attempt)], outcomes)
+
     def open_attempt(self, badge: str, track: TrackId, module_id: str) -> Attempt | None:
         current = self.history(badge).current_attempts(badge, track, module_id)
         return current[-1] if current and current[-1].is_open else None

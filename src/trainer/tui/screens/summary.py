@@ -14,6 +14,7 @@ from textual.widgets import Button, Footer, Header, Static
 from trainer.records.db import RecordsError
 from trainer.tui.screens.base import TrainerScreen
 from trainer.tui.screens.scenario import ScenarioScreen
+from trainer.tui.widgets.mastery import mastery_text
 
 
 class SummaryScreen(TrainerScreen):
@@ -21,6 +22,7 @@ class SummaryScreen(TrainerScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "retake", "Retake", id="retake"),
+        Binding("a", "attest", "Attest", id="attest"),
         Binding("escape", "home", "Home", id="home"),
     ]
 
@@ -51,6 +53,12 @@ class SummaryScreen(TrainerScreen):
                 ),
                 id="score",
             )
+            per_guideline = self.records.mastery(attempt)
+            if per_guideline:
+                policy = self.records.version(attempt.content_hash).policy
+                titles = {g.id: g.title for g in policy.guidelines}
+                yield Static(Text("By policy section"), classes="heading")
+                yield Static(mastery_text(per_guideline, titles, pass_mark), id="mastery")
             review = [a for a in attempt.answers if a.verdict != "correct"]
             if review:
                 titles = {s.id: s.title for s in module.scenarios}
@@ -61,23 +69,45 @@ class SummaryScreen(TrainerScreen):
                     Text("The retake draws again and favours the sections you found hardest."),
                     classes="hint",
                 )
+            status = self.records.track_status(attempt.badge, attempt.track)
+            self.ready_to_attest = self.passed and status.round_open and status.all_passed
+            if self.ready_to_attest:
+                yield Static(
+                    Text(
+                        "Every module of this track is passed. Attest that you have read the "
+                        "policy to complete the track and receive your certificate."
+                    ),
+                    id="track-done",
+                )
             with Horizontal(classes="buttons"):
                 if not self.passed:
                     yield Button("Retake", id="retake", variant="primary")
+                if self.ready_to_attest:
+                    yield Button("Attest", id="attest", variant="primary")
                 yield Button("Home", id="home")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#retake" if not self.passed else "#home", Button).focus()
+        first = "#retake" if not self.passed else "#attest" if self.ready_to_attest else "#home"
+        self.query_one(first, Button).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "retake":
             return not self.passed
+        if action == "attest":
+            return self.ready_to_attest
         return True
 
     @on(Button.Pressed, "#home")
     def action_home(self) -> None:
         self.app.pop_screen()
+
+    @on(Button.Pressed, "#attest")
+    def action_attest(self) -> None:
+        from trainer.tui.screens.attest import AttestScreen
+
+        track = self.records.attempt(self.attempt_id).track
+        self.app.switch_screen(AttestScreen(track))
 
     @on(Button.Pressed, "#retake")
     def action_retake(self) -> None:
