@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import OptionList, SelectionList, Static
+from textual.widgets import OptionList, Static
 
 from course_factory import Ticker
 from trainer.certificates.delivery import default_pdf_path
@@ -25,6 +25,7 @@ from trainer.tui.screens.policy import PolicyScreen
 from trainer.tui.screens.scenario import ScenarioScreen
 from trainer.tui.screens.summary import SummaryScreen
 from trainer.tui.themes import DEFAULT, HIGH_CONTRAST
+from trainer.tui.widgets.choice_button import CheckGroup
 from trainer.tui.widgets.flag_post import FlagPost
 
 REPO = Path(__file__).resolve().parents[2]
@@ -88,7 +89,7 @@ async def test_a_branch_carries_the_story_on_and_parts_are_marked_in_place(
         post = app.screen.query_one("#choices", FlagPost)
         assert post.has_focus
         body = str(post.content)
-        assert "[☐1] Proud to serve Riverton!" in body
+        assert "▸[☐1] Proud to serve Riverton!" in body  # the cursor on the first part
         assert "[☐4] Go get your gains!" in body
         await pilot.press("2", "right", "space")  # by number, then by cursor and Space
         assert post.selected == ["trust", "code"]
@@ -137,9 +138,15 @@ async def test_select_all_that_apply(records: Records) -> None:
             await pilot.pause()
             assert isinstance(app.screen, ScenarioScreen)
             screen = app.screen
-        choices = app.screen.query_one("#choices", SelectionList)
+        choices = app.screen.query_one("#choices", CheckGroup)
         await pilot.press("1", "3")
-        assert sorted(choices.selected) == ["a", "c"]
+        assert choices.selected == ["a", "c"]
+        marks = [str(check.render()).split(" ", 1)[0] for check in choices.checks]
+        assert [("✓" in m) for m in marks] == [True, False, True, False]  # by shape
+        await pilot.press("up", "space")  # the arrow moves from 3 to 2, Space ticks it
+        assert choices.selected == ["a", "b", "c"]
+        await pilot.press("2")
+        assert choices.selected == ["a", "c"]
         await pilot.press("enter")
         await pilot.pause()
         assert "✓ Correct" in shown(app, "#feedback")

@@ -10,18 +10,18 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Header, RadioSet, SelectionList, Static
-from textual.widgets.selection_list import Selection
+from textual.widgets import Button, Footer, Header, RadioSet, Static
 
 from trainer.content.models import FlagStep, SingleStep, step_options
 from trainer.engine import Certainty, Outcome
 from trainer.engine.outcome import CERTAINTIES
 from trainer.records.db import RecordsError
 from trainer.tui.screens.base import TrainerScreen
-from trainer.tui.widgets.choice_button import ChoiceButton
+from trainer.tui.widgets.choice_button import CheckGroup, ChoiceButton, ChoiceCheck
 from trainer.tui.widgets.feedback import VERDICTS, feedback_text
 from trainer.tui.widgets.flag_post import FlagPost
 from trainer.tui.widgets.post_card import PostCard
+from trainer.tui.widgets.prose import reflow
 
 
 class ScenarioScreen(TrainerScreen):
@@ -65,21 +65,21 @@ class ScenarioScreen(TrainerScreen):
                 classes="hint",
             )
             yield Static(Text(self.scenario.title), classes="heading")
-            yield Static(Text(self.scenario.situation), id="situation")
+            yield Static(Text(reflow(self.scenario.situation)), id="situation")
             post = self.scenario.post
             # A "mark the parts" step marks them in the post itself, shown after its prompt.
             in_place = isinstance(self.step, FlagStep) and post is not None and bool(post.text)
             if post is not None and not in_place:
                 yield PostCard(post, id="post")
             if self.step.situation:
-                yield Static(Text(self.step.situation), id="step-situation")
-            yield Static(Text(self.step.prompt), id="prompt", classes="heading")
+                yield Static(Text(reflow(self.step.situation)), id="step-situation")
+            yield Static(Text(reflow(self.step.prompt)), id="prompt", classes="heading")
             labels = [Text(f"{i}. {o.text}") for i, o in enumerate(self.options, 1)]
             if in_place and isinstance(self.step, FlagStep) and post is not None:
                 yield Static(
                     Text(
-                        "Mark each part that breaks the policy: its number key, or ←/→ and "
-                        "Space, or a click. Then Enter."
+                        "Mark a part with its number key, or with ←/→ and Space, or with a "
+                        "click; Enter submits."
                     ),
                     classes="hint",
                 )
@@ -88,11 +88,12 @@ class ScenarioScreen(TrainerScreen):
                 yield RadioSet(*(ChoiceButton(label) for label in labels), id="choices")
             else:
                 yield Static(
-                    Text("Select all that apply (Space toggles), then Enter."), classes="hint"
+                    Text("Select all that apply: number keys or Space toggle; Enter submits."),
+                    classes="hint",
                 )
-                yield SelectionList[str](
+                yield CheckGroup(
                     *(
-                        Selection(label, o.id)
+                        ChoiceCheck(label, name=o.id)
                         for label, o in zip(labels, self.options, strict=True)
                     ),
                     id="choices",
@@ -110,7 +111,13 @@ class ScenarioScreen(TrainerScreen):
         if not self.query("#choices"):
             self.next_item()
             return
-        self.query_one("#choices").focus()
+        choices = self.query_one("#choices")
+        if isinstance(choices, CheckGroup):
+            choices.focus_first()
+        else:
+            choices.focus(scroll_visible=False)
+        # The story comes first: the learner starts reading at the top, whatever has focus.
+        self.query_one("#item").scroll_home(animate=False)
 
     # --- answering ------------------------------------------------------------------
 
@@ -121,8 +128,9 @@ class ScenarioScreen(TrainerScreen):
         if isinstance(choices, RadioSet):
             list(choices.query(ChoiceButton))[number - 1].value = True
             self.picked = number - 1
-        elif isinstance(choices, SelectionList):
-            choices.toggle(self.options[number - 1].id)
+        elif isinstance(choices, CheckGroup):
+            choices.toggle(number)
+            return
         elif isinstance(choices, FlagPost):
             choices.action_toggle_segment(number)
         choices.focus()
@@ -157,9 +165,7 @@ class ScenarioScreen(TrainerScreen):
                 self.notify("Choose an answer first (a number key, or arrows and Space).")
                 return
             selected = [self.options[index].id]
-        elif isinstance(choices, SelectionList):
-            selected = [str(value) for value in choices.selected]
-        elif isinstance(choices, FlagPost):
+        elif isinstance(choices, CheckGroup | FlagPost):
             selected = choices.selected
         certainty: Certainty | None = None
         if self.ask_certainty:
@@ -195,7 +201,8 @@ class ScenarioScreen(TrainerScreen):
         button = self.query_one("#continue", Button)
         button.add_class("shown")
         button.focus()
-        feedback.scroll_visible()
+        # The verdict at the top of the view, not just its first line at the bottom.
+        self.call_after_refresh(feedback.scroll_visible, top=True, animate=False)
 
     @on(Button.Pressed, ".citation")
     def open_citation(self, event: Button.Pressed) -> None:

@@ -22,6 +22,8 @@ class SignInScreen(TrainerScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "register", "Register", id="register"),
+        # Every key types into the form here, so help has a key that does not.
+        Binding("f1", "app.help", "Help", id="signin-help"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -30,6 +32,14 @@ class SignInScreen(TrainerScreen):
             with Vertical(id="choose", classes="panel"):
                 yield Static("Sign in as", classes="heading")
                 yield OptionList(id="learners")
+                yield Static(
+                    Text(
+                        "Using a screen reader? The same course as plain lines:\n"
+                        "trainer take --learner BADGE --track onboarding"
+                    ),
+                    id="screen-reader",
+                    classes="hint",
+                )
             with Vertical(id="register", classes="panel"):
                 yield Static("New here? Register", classes="heading")
                 yield Input(placeholder="Full name", id="name")

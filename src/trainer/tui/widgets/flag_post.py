@@ -85,11 +85,12 @@ class FlagPost(PostCard):
     def watch_cursor(self) -> None:
         self.redraw()
 
+    # Handlers run before the base Widget's, which sets has_focus: redraw after it.
     def on_focus(self) -> None:
-        self.redraw()
+        self.call_later(self.redraw)
 
     def on_blur(self) -> None:
-        self.redraw()
+        self.call_later(self.redraw)
 
     def redraw(self) -> None:
         cursor = self.cursor if self.has_focus else None
