@@ -18,10 +18,10 @@ def bar(percent: float, width: int = WIDTH) -> str:
 
 def mastery_text(per_guideline: dict[str, Score], titles: dict[str, str], pass_mark: int) -> Text:
     """One line per guideline in policy order: bar, percent, 'review' below the pass mark."""
-    text = Text()
-    for guideline in sorted(
-        per_guideline, key=lambda g: list(titles).index(g) if g in titles else 0
-    ):
+    order = {g: n for n, g in enumerate(titles)}
+    # One line each, so the bars stay aligned: a long title ends in an ellipsis.
+    text = Text(no_wrap=True, overflow="ellipsis")
+    for guideline in sorted(per_guideline, key=lambda g: order.get(g, len(order))):
         score = per_guideline[guideline]
         weak = score.percent < pass_mark
         if text:
