@@ -29,7 +29,7 @@ class ScenarioScreen(TrainerScreen):
     keys pick a choice; Space toggles in a list."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "advance", "Submit / Continue", priority=True, id="submit"),
+        Binding("enter", "advance", "Submit", priority=True, id="submit"),
         # Priority, like Enter: else a typed-ahead Enter (a priority binding) overtakes the
         # digit on its way through the focused widget.
         Binding("1", "pick(1)", "Choose", key_display="1-9", priority=True, id="pick"),

@@ -68,7 +68,7 @@ class FlagPost(PostCard):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("right,down", "move(1)", "Next part", show=False),
         Binding("left,up", "move(-1)", "Previous part", show=False),
-        Binding("space", "toggle_segment", "Mark", id="mark"),
+        Binding("space", "toggle_segment", "Mark", show=False, id="mark"),
     ]
 
     cursor: reactive[int] = reactive(0)
