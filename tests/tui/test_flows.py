@@ -264,3 +264,23 @@ async def test_a_weak_section_is_marked_for_review(records: Records) -> None:
         weak = [line for line in shown(app, "#mastery").splitlines() if "review" in line]
         assert weak
         assert all("100%" not in line for line in weak)
+
+
+async def test_home_shows_the_certificate_of_a_completed_track(records: Records) -> None:
+    app = make_app(records)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_module(pilot)
+        await pilot.press("3", "enter", "enter", "2", "3", "enter", "enter", "a")
+        await pilot.pause()
+        await pilot.press(*BADGE, "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        (issued,) = issued_certificates(records, badge=BADGE, track="onboarding")
+        plan = app.screen.query_one("#plan", OptionList)
+        lines = [str(plan.get_option_at_index(i).prompt) for i in range(plan.option_count)]
+        assert any(f"✓ Certificate {issued.number}" in line for line in lines)
+        assert "certified until" not in lines[0]  # onboarding does not expire: "complete"
+        assert "complete" in lines[0]

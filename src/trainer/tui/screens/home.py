@@ -81,6 +81,9 @@ class HomeScreen(TrainerScreen):
                 certification_words(status),
             )
             options.append(Option(heading, disabled=True))
+            issued = self._certificate_line(track_id) if status.certification.completed else None
+            if issued is not None:
+                options.append(Option(issued, disabled=True))
             for module_status in status.modules:
                 option_id = f"module:{track_id}:{module_status.module.id}"
                 is_next = upcoming is None and status.round_open and module_status.state != "passed"
@@ -109,6 +112,23 @@ class HomeScreen(TrainerScreen):
             plan.highlighted = highlighted
             hint = "Nothing is due: every track is complete."
         self.query_one("#next", Static).update(Text(hint))
+
+    def _certificate_line(self, track: TrackId) -> Text | None:
+        """The learner's latest certificate of ``track``: its number and where its PDF is."""
+        from trainer.certificates.delivery import default_pdf_path
+        from trainer.certificates.issue import issued_certificates
+
+        issued = issued_certificates(self.records, badge=self.badge, track=track)
+        if not issued:
+            return None
+        latest = issued[-1]
+        return Text.assemble(
+            "  ✓ Certificate ",
+            (latest.number, "bold"),
+            f" · {default_pdf_path(latest)}",
+            overflow="ellipsis",
+            no_wrap=True,
+        )
 
     @staticmethod
     def _module_line(status: ModuleStatus, is_next: bool) -> Text:
