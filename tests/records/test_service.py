@@ -183,7 +183,8 @@ def test_transcript_and_due(tmp_path: Path) -> None:
     assert due(records, 30, ticker.next) == []
     ticker.next += timedelta(days=350)
     (entry,) = due(records, 30, ticker.next)
-    assert (entry.learner.badge, entry.track, entry.days_left) == ("4471", "refresher", 14)
+    # Calendar days: 2027-11-10 to the expiry on 2027-11-25.
+    assert (entry.learner.badge, entry.track, entry.days_left) == ("4471", "refresher", 15)
     ticker.next += timedelta(days=30)
     text = "\n".join(due_lines(records, 30, overdue_only=True))
     assert "overdue 15 days" in text

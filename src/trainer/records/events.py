@@ -18,6 +18,7 @@ from trainer.content.course import canonical_json
 
 EventKind = Literal[
     "learner_registered",
+    "learner_role_changed",
     "course_version",
     "attempt_started",
     "answer_recorded",

@@ -9,9 +9,9 @@ from __future__ import annotations
 import calendar
 import itertools
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Literal, cast
+from typing import Literal, cast, get_args
 
 from trainer.content.models import Module, TrackId, Verdict
 from trainer.engine.outcome import Certainty
@@ -30,6 +30,12 @@ def minutes_text(span: timedelta) -> str:
     return f"{round(seconds / 60)} min"
 
 
+Role = Literal["learner", "officer"]
+"""What a person may do: every learner takes courses; a training officer also sees the
+records of others (the TUI's records screen)."""
+ROLES: tuple[Role, ...] = get_args(Role)
+
+
 @dataclass(frozen=True)
 class Learner:
     badge: str
@@ -38,6 +44,11 @@ class Learner:
     unit: str | None
     officer_id: str | None
     registered: datetime
+    role: Role = "learner"
+
+    @property
+    def is_officer(self) -> bool:
+        return self.role == "officer"
 
 
 @dataclass(frozen=True)
@@ -175,7 +186,15 @@ def history_from(events: Iterable[StoredEvent]) -> History:
                 unit=_opt(p.get("unit")),
                 officer_id=_opt(p.get("officer_id")),
                 registered=event.time,
+                # Registrations written before roles existed carry none: a learner.
+                role=_role(p.get("role")),
             )
+        elif event.kind == "learner_role_changed":
+            badge = str(event.learner)
+            if badge in history.learners:
+                history.learners[badge] = replace(
+                    history.learners[badge], role=_role(p.get("role"))
+                )
         elif event.kind == "attempt_started":
             attempt = Attempt(
                 id=str(event.attempt),
@@ -226,6 +245,10 @@ def completion_from(event: StoredEvent) -> Completion:
 
 def _opt(value: object) -> str | None:
     return None if value is None else str(value)
+
+
+def _role(value: object) -> Role:
+    return "officer" if value == "officer" else "learner"
 
 
 def _answer(p: dict[str, object], time: datetime) -> AnswerRecord:

@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 
 import orjson
-from sqlalchemy import Connection, Engine, Row, Select, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
+    Select,
+    case,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from trainer.content.course import canonical_json
@@ -197,6 +208,26 @@ class EventLog:
             raise records_error(exc, conn.engine.url) from exc
         return [self._stored(row) for row in rows]
 
+    def rows(
+        self, *, kinds: Collection[EventKind], payloads: bool = True, batch: int = 5000
+    ) -> Iterator[Row[int, str, str, str | None, str | None, str, str, str]]:
+        """The events of ``kinds`` in chain order as their stored texts, unparsed: (seq,
+        time, kind, learner, attempt, payload, prev_hash, hash), streamed in batches from
+        one snapshot (open until the iterator is exhausted or closed). For exports of
+        millions of events, which read the time as it is stored (ISO 8601, UTC) and parse
+        only the payloads they need; with ``payloads=False`` the payload and both hashes
+        are read as '' (a fraction of the bytes)."""
+        c = schema.events.c
+        query = _events_query(bare=not payloads)
+        query = query.where(c.kind.in_(list(kinds))).order_by(c.seq)
+        with _reading(self.engine) as conn:
+            try:
+                yield from conn.execute(
+                    query.execution_options(yield_per=batch, stream_results=True)
+                )
+            except SQLAlchemyError as exc:
+                raise records_error(exc, self.engine.url) from exc
+
     def latest_per_learner(
         self, kind: EventKind, match: Mapping[str, str | int | bool | None]
     ) -> list[StoredEvent]:
@@ -210,14 +241,36 @@ class EventLog:
         c = schema.events.c
         candidates = select(func.max(c.seq)).where(c.kind == kind)
         for key, value in match.items():
-            piece = canonical_json({key: value}).decode()[1:-1]
-            escaped = piece.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            candidates = candidates.where(c.payload.like(f"%{escaped}%", escape="\\"))
+            candidates = candidates.where(c.payload.like(_like_piece(key, value), escape="\\"))
         query = _events_query().where(c.seq.in_(candidates.group_by(c.learner).scalar_subquery()))
         with _reading(self.engine) as conn:
             rows = conn.execute(query.order_by(c.seq)).all()
         found = [self._stored(row) for row in rows]
         return [e for e in found if all(e.payload.get(k) == v for k, v in match.items())]
+
+    def latest_per_learner_by(
+        self, kind: EventKind, key: str, values: Sequence[str]
+    ) -> dict[str, list[StoredEvent]]:
+        """:meth:`latest_per_learner` for each of several values of one payload key, in one
+        pass over the rows: ``{value: [newest event of each learner with that value]}``.
+        The rows are grouped by learner and by which value's text they hold, so a report
+        over every track reads the log once, not once per track."""
+        c = schema.events.c
+        which = case(
+            *((c.payload.like(_like_piece(key, v), escape="\\"), i) for i, v in enumerate(values)),
+            else_=-1,
+        )
+        candidates = select(func.max(c.seq)).where(c.kind == kind).group_by(c.learner, which)
+        query = _events_query().where(c.seq.in_(candidates.scalar_subquery()))
+        with _reading(self.engine) as conn:
+            rows = conn.execute(query.order_by(c.seq)).all()
+        found: dict[str, list[StoredEvent]] = {v: [] for v in values}
+        for row in rows:
+            event = self._stored(row)
+            value = event.payload.get(key)
+            if isinstance(value, str) and value in found:
+                found[value].append(event)
+        return found
 
     def head(self) -> tuple[int, str]:
         """The chain head: how many events were appended, and the hash of the last one."""
@@ -243,16 +296,20 @@ class EventLog:
         self, row: Row[int, str, str, str | None, str | None, str, str, str]
     ) -> StoredEvent:
         seq, time, kind, learner, attempt, payload, prev_hash, digest = row
-        changed = f"event {seq} in {describe(self.engine.url)} was changed outside trainer"
+
+        def changed(why: str) -> RecordsError:  # made only when needed: reports read 1000s
+            where = describe(self.engine.url)
+            return RecordsError(f"event {seq} in {where} was changed outside trainer: {why}")
+
         if kind not in EVENT_KINDS:
-            raise RecordsError(f"{changed}: unknown kind {kind!r}")
+            raise changed(f"unknown kind {kind!r}")
         try:
             data = orjson.loads(payload)
             when = parse_time(time)
         except ValueError as exc:
-            raise RecordsError(f"{changed}: {exc}") from exc
+            raise changed(str(exc)) from exc
         if not isinstance(data, dict):
-            raise RecordsError(f"{changed}: its payload is not a JSON object")
+            raise changed("its payload is not a JSON object")
         return StoredEvent(seq, when, kind, learner, attempt, data, prev_hash, digest)
 
 
@@ -266,10 +323,24 @@ def _reading(engine: Engine) -> Iterator[Connection]:
         raise records_error(exc, engine.url) from exc
 
 
-def _events_query() -> Select[int, str, str, str | None, str | None, str, str, str]:
-    """seq, time, kind, learner, attempt, payload, prev_hash, hash: the stored texts."""
+def _events_query(
+    *, bare: bool = False
+) -> Select[int, str, str, str | None, str | None, str, str, str]:
+    """seq, time, kind, learner, attempt, payload, prev_hash, hash: the stored texts (with
+    ``bare``, the payload and both hashes as '')."""
     c = schema.events.c
+    if bare:
+        blank = literal("")
+        return select(c.seq, c.time, c.kind, c.learner, c.attempt, blank, blank, blank)
     return select(c.seq, c.time, c.kind, c.learner, c.attempt, c.payload, c.prev_hash, c.hash)
+
+
+def _like_piece(key: str, value: str | int | bool | None) -> str:
+    """A LIKE pattern for payloads holding ``key: value``: canonical JSON makes the pair a
+    fixed piece of text (LIKE's own characters escaped with a backslash)."""
+    piece = canonical_json({key: value}).decode()[1:-1]
+    escaped = piece.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def _read_head(conn: Connection) -> tuple[int, str] | None:

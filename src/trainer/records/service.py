@@ -34,11 +34,13 @@ from trainer.engine.scoring import Score
 from trainer.records.db import RecordsError
 from trainer.records.events import NewEvent
 from trainer.records.history import (
+    ROLES,
     AnswerRecord,
     Attempt,
     Certification,
     History,
     Learner,
+    Role,
     certification,
     history_from,
     minutes_text,
@@ -128,6 +130,7 @@ class Records:
         agency: str,
         unit: str | None = None,
         officer_id: str | None = None,
+        role: Role = "learner",
     ) -> Learner:
         name, badge, agency = name.strip(), badge.strip(), agency.strip()
         if not name:
@@ -139,6 +142,7 @@ class Records:
                 f"'{badge}' is not a usable badge number: letters, digits, '.', '-', '/' "
                 "or '_', at most 32"
             )
+        _check_role(role)
 
         def unique(conn: Connection) -> None:
             if self.log.events_in(conn, learner=badge, kinds=["learner_registered"]):
@@ -153,6 +157,7 @@ class Records:
                     "agency": agency,
                     "unit": (unit or "").strip() or None,
                     "officer_id": (officer_id or "").strip() or None,
+                    "role": role,
                 },
                 learner=badge,
             ),
@@ -169,8 +174,28 @@ class Records:
         return found
 
     def learners(self) -> list[Learner]:
-        events = self.log.events(kinds=["learner_registered"])
+        events = self.log.events(kinds=["learner_registered", "learner_role_changed"])
         return sorted(history_from(events).learners.values(), key=lambda x: x.name.casefold())
+
+    def set_role(self, badge: str, role: Role) -> Learner:
+        """Make a learner a training officer, or a learner only again. Setting the role a
+        learner already has records nothing."""
+        _check_role(role)
+        self.learner(badge)
+
+        def changes(conn: Connection) -> None:
+            events = self.log.events_in(
+                conn, learner=badge, kinds=["learner_registered", "learner_role_changed"]
+            )
+            if history_from(events).learners[badge].role == role:
+                raise _AlreadyThere
+
+        with contextlib.suppress(_AlreadyThere):
+            self.log.append(
+                NewEvent("learner_role_changed", {"badge": badge, "role": role}, learner=badge),
+                guard=changes,
+            )
+        return self.learner(badge)
 
     # --- course versions --------------------------------------------------------------
 
@@ -471,6 +496,11 @@ def _finished(module: Module, state: ModuleState, attempt: Attempt) -> ModuleSta
 
 class _AlreadyThere(Exception):
     """A guard's way to say the event is already recorded: nothing to do."""
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise RecordsError(f"unknown role '{role}': use {' or '.join(ROLES)}")
 
 
 def _as_outcome(answer: AnswerRecord) -> Outcome:
