@@ -282,5 +282,7 @@ async def test_home_shows_the_certificate_of_a_completed_track(records: Records)
         plan = app.screen.query_one("#plan", OptionList)
         lines = [str(plan.get_option_at_index(i).prompt) for i in range(plan.option_count)]
         assert any(f"✓ Certificate {issued.number}" in line for line in lines)
+        # The round is over: its module shows as passed, with its score, not "not started".
+        assert any("✓ Your first posts as an officer" in ln and "passed 100%" in ln for ln in lines)
         assert "certified until" not in lines[0]  # onboarding does not expire: "complete"
         assert "complete" in lines[0]

@@ -1,34 +1,112 @@
-"""The ``trainer`` command: a thin face over the layers below."""
+"""The ``trainer`` command: a thin face over the layers below.
+
+Each command group lives in its own module, imported only when that command runs (or when
+help lists it), so bare ``trainer`` reaches the learner's first screen without loading what
+``validate`` or ``certificate`` need. A new command is one line in ``COMMANDS``.
+"""
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
-from trainer import __version__
-from trainer.cli import authoring, certificates, learning, records, reports
-from trainer.cli.common import UserError, print_diagnostics
-from trainer.content.course import check_course
-from trainer.content.locate import default_course_root
+from trainer.cli.common import UserError
+
+COMMANDS: Mapping[str, str] = {
+    "validate": "trainer.cli.authoring:validate",
+    "schema": "trainer.cli.authoring:schema",
+    "coverage": "trainer.cli.authoring:coverage_command",
+    "new": "trainer.cli.authoring:new",
+    "preview": "trainer.cli.authoring:preview",
+    "learners": "trainer.cli.learning:learners",
+    "take": "trainer.cli.learning:take",
+    "run": "trainer.cli.serving:run",
+    "serve": "trainer.cli.serving:serve",
+    "records": "trainer.cli.records:records",
+    "keys": "trainer.cli.certificates:keys",
+    "certificate": "trainer.cli.certificates:certificate",
+    "report": "trainer.cli.reports:report",
+}
+"""Command name -> ``module:attribute`` of its click command, loaded on first use."""
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="trainer")
+class LazyGroup(click.Group):
+    """A group whose commands are imported by name from :data:`COMMANDS` when needed."""
+
+    def __init__(self, *args: Any, lazy: Mapping[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = self.lazy.get(cmd_name)
+        if target is None:
+            return super().get_command(ctx, cmd_name)
+        module, _, attribute = target.partition(":")
+        command = getattr(importlib.import_module(module), attribute)
+        assert isinstance(command, click.Command), target
+        return command
+
+
+def interactive() -> bool:
+    """Both ends are a terminal: a person is there to use the full-screen UI."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+@click.group(
+    cls=LazyGroup,
+    lazy=COMMANDS,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.version_option(package_name="trainer", prog_name="trainer")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     """Interactive training and certification courses.
 
-    With no command, shows the course and what you can do with it.
+    With no command, in a terminal: the course, in the learner's full-screen UI (the
+    shipped course, or the one around the current folder; the default database). Not in
+    a terminal (a pipe, a script, CI): the overview that 'trainer overview' prints.
     """
-    if ctx.invoked_subcommand is None:
-        _overview(default_course_root())
+    if ctx.invoked_subcommand is not None:
+        return
+    if interactive():
+        from trainer.cli.serving import start_ui
+
+        start_ui(db=None, course_dir=None)
+        return
+    _overview(_course_root())
+    click.echo(
+        "trainer: not a terminal, so the overview; in a terminal 'trainer' starts the "
+        "course ('trainer serve' for a browser, 'trainer take' for plain lines)",
+        err=True,
+    )
+
+
+@cli.command()
+def overview() -> None:
+    """Show the course: its tracks, modules, pass marks and hours, and the commands."""
+    _overview(_course_root())
+
+
+def _course_root() -> Path:
+    from trainer.content.locate import default_course_root
+
+    return default_course_root()
 
 
 def _overview(root: Path) -> None:
+    from trainer.cli.common import print_diagnostics
+    from trainer.content.course import check_course
+
     result = check_course(root)
     if result.bundle is None:
         print_diagnostics(root, result.diagnostics)
@@ -66,6 +144,8 @@ def _overview(root: Path) -> None:
     click.echo()
     click.echo("Commands:")
     for usage, what in (
+        ("trainer", "in a terminal: the course, full screen"),
+        ("trainer serve", "the same in a web browser"),
         ("trainer learners add ...", "register a learner (name, badge, agency)"),
         ("trainer take --learner B --track T", "take a track, in plain lines"),
         ("trainer records ...", "transcripts, due dates, integrity check"),
@@ -75,22 +155,6 @@ def _overview(root: Path) -> None:
         ("trainer --help", "all commands and options"),
     ):
         click.echo(f"  {usage:<36} {what}")
-
-
-for _command in (
-    authoring.validate,
-    authoring.schema,
-    authoring.coverage_command,
-    authoring.new,
-    learning.learners,
-    learning.run,
-    learning.take,
-    records.records,
-    certificates.keys,
-    certificates.certificate,
-    reports.report,
-):
-    cli.add_command(_command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

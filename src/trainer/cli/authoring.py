@@ -250,4 +250,42 @@ def new_module(
     click.echo("next: write its scenarios, then run 'trainer validate'")
 
 
+# --- preview ----------------------------------------------------------------------------
+
+
+@click.command()
+@click.argument("file", metavar="FILE")
+def preview(file: str) -> None:
+    """Open one module file in the TUI as a recruit will see it, reloaded on every save.
+
+    FILE is a module file of a course (under its scenarios/). Scenarios come in file
+    order: n and p move between them, r starts one again. An error in the file shows
+    located, as 'trainer validate' prints it, until it is fixed. Answers are graded but
+    kept in memory only: nothing is recorded.
+    """
+    import functools
+
+    from trainer.content.course import module_files
+    from trainer.tui.preview import PreviewApp
+
+    path = Path(file)
+    if not path.exists():
+        raise UserError(f"{file}: no such file")
+    if path.is_dir():
+        raise UserError(f"{file}: is a folder; give a module file (scenarios/.../NAME.yaml)")
+    root = find_course_root(path.parent)
+    if root is None:
+        raise UserError(
+            f"{file}: this file is not inside a course folder (none above it holds "
+            f"{COURSE_FILE}), so it cannot be previewed"
+        )
+    name = (path.parent.resolve() / path.name).relative_to(root).as_posix()
+    if name not in {p.relative_to(root).as_posix() for p in module_files(root)}:
+        raise UserError(
+            f"{label(root, name)} is not part of the course in {label(root, '.')}: module "
+            "files live under scenarios/ and end in .yaml"
+        )
+    PreviewApp(root, name, show=functools.partial(label, root)).run()
+
+
 # --- learners, take, records --------------------------------------------------------

@@ -9,11 +9,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from trainer.content.course import CourseBundle, check_course
-from trainer.content.diagnostics import Diagnostic
-from trainer.content.locate import default_course_root
-
 if TYPE_CHECKING:
+    # Imported where used: bare `trainer` shows its first screen before loading the course.
+    from trainer.content.course import CourseBundle
+    from trainer.content.diagnostics import Diagnostic
     from trainer.records.service import Records
 
 
@@ -63,6 +62,7 @@ def db_options(command: Callable[..., None]) -> Callable[..., None]:
 
 
 def open_records(db: str | None, course_dir: Path | None) -> Records:
+    from trainer.content.locate import default_course_root
     from trainer.records.log import EventLog
     from trainer.records.service import Records
 
@@ -72,6 +72,8 @@ def open_records(db: str | None, course_dir: Path | None) -> Records:
 
 
 def load_bundle(root: Path) -> CourseBundle:
+    from trainer.content.course import check_course
+
     result = check_course(root)
     if result.bundle is None:
         print_diagnostics(root, result.errors)

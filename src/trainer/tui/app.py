@@ -8,21 +8,26 @@ screens call that service and nothing below it. Every answer is committed by
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Iterable
-from typing import ClassVar
+import threading
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from trainer.records.service import Records
 from trainer.tui.memory import recall, remember
 from trainer.tui.screens.help import HelpScreen
-from trainer.tui.screens.home import HomeScreen
-from trainer.tui.screens.policy import PolicyScreen
 from trainer.tui.screens.signin import SignInScreen
 from trainer.tui.themes import HIGH_CONTRAST, THEMES, theme_named
+
+# The screens past sign-in, and the records, are imported when first needed: the sign-in
+# screen is up before the course and database are (benchmarks/tui_startup.py).
+if TYPE_CHECKING:
+    from trainer.records.service import Records
 
 
 class TrainerApp(App[None]):
@@ -36,29 +41,78 @@ class TrainerApp(App[None]):
         Binding("question_mark", "help", "Help", key_display="?", id="help"),
     ]
 
-    def __init__(self, records: Records) -> None:
+    def __init__(self, records: Records | Callable[[], Records]) -> None:
+        """``records``: open already, or a function that opens them (it runs in a thread
+        once the sign-in screen is up; what it raises ends the app, in ``open_error``)."""
         super().__init__()
-        self.records = records
+        self._records: Records | None = None
+        self._opener: Callable[[], Records] | None = None
+        self.open_error: Exception | None = None
+        if callable(records):
+            self._opener = records
+        else:
+            self._opened(records)
         self.badge: str | None = None
-        self.sub_title = records.bundle.course.title
         for theme in THEMES.values():
             self.register_theme(theme)
         # TRAINER_THEME wins over what this terminal last chose: it is how a lab sets it.
         self.theme = theme_named(os.environ.get("TRAINER_THEME") or recall("theme")).name
 
-    def on_mount(self) -> None:
+    @property
+    def records(self) -> Records:
+        """The course's records. Only the sign-in screen may show before they are open."""
+        if self._records is None:
+            raise RuntimeError("the records are not open yet")
+        return self._records
+
+    @property
+    def records_open(self) -> bool:
+        return self._records is not None
+
+    async def on_mount(self) -> None:
         # Pushed over the (empty) default screen, so that every later step can replace the
         # screen on top with switch_screen.
-        self.push_screen(SignInScreen())
+        await self.push_screen(SignInScreen())
+        if self._opener is not None:
+            # A daemon thread, not a Textual worker: quitting never waits for a slow database.
+            opening = threading.Thread(target=self._open, name="open-records", daemon=True)
+            self.call_after_refresh(opening.start)
+
+    def _open(self) -> None:
+        """In its own thread: open the records, then hand them to the app's thread."""
+        assert self._opener is not None
+        try:
+            done = partial(self._opened, self._opener())
+        except Exception as error:  # reported by the command that ran the app, once it ends
+            done = partial(self._failed, error)
+        with contextlib.suppress(RuntimeError):  # the app has ended: no one is waiting
+            self.call_from_thread(done)
+
+    def _opened(self, records: Records) -> None:
+        self._records = records
+        self.sub_title = records.bundle.course.title
+        if self.is_running and isinstance(self.screen, SignInScreen):
+            self.screen.show_learners()
+
+    def _failed(self, error: Exception) -> None:
+        self.open_error = error
+        self.exit(return_code=1)
 
     def sign_in(self, badge: str) -> None:
         """Make ``badge`` the learner, and show their home screen."""
+        from trainer.tui.screens.home import HomeScreen
+
         self.badge = badge
         remember("last-learner", badge)
         self.switch_screen(HomeScreen())
 
     def action_policy(self, section: str = "") -> None:
         """Open the policy browser over whatever is on screen, at ``section`` if given."""
+        from trainer.tui.screens.policy import PolicyScreen
+
+        if not self.records_open:
+            self.notify("One moment: the course is still opening.")
+            return
         if not isinstance(self.screen, PolicyScreen):
             guidelines = list(self.records.bundle.policy.guidelines)
             self.push_screen(PolicyScreen(guidelines, section=section or None))
@@ -69,6 +123,8 @@ class TrainerApp(App[None]):
 
     def action_home(self) -> None:
         """Back to the learner's home screen, from under any screen stacked on it."""
+        from trainer.tui.screens.home import HomeScreen
+
         while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()
 
@@ -103,7 +159,7 @@ class TrainerApp(App[None]):
         yield SystemCommand("Quit", "Quit; every answer is already saved (q)", self.exit)
 
 
-def make_app(records: Records) -> TrainerApp:
-    """The app over ``records`` (the course and database already open): the one factory the
-    command line and the tests share."""
+def make_app(records: Records | Callable[[], Records]) -> TrainerApp:
+    """The app over ``records``, open already (the tests) or opened by the function given
+    behind the first screen (the command line): the one factory both share."""
     return TrainerApp(records)

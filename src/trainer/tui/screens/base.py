@@ -6,9 +6,8 @@ from typing import TYPE_CHECKING, cast
 
 from textual.screen import Screen
 
-from trainer.records.service import Records
-
 if TYPE_CHECKING:
+    from trainer.records.service import Records
     from trainer.tui.app import TrainerApp
 
 

@@ -13,7 +13,9 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from trainer.content.models import TrackId
+from trainer.engine.scoring import Score
 from trainer.records.db import RecordsError
+from trainer.records.history import History
 from trainer.records.service import ModuleStatus, TrackStatus
 from trainer.tui.screens.attest import AttestScreen
 from trainer.tui.screens.base import TrainerScreen
@@ -49,6 +51,7 @@ class HomeScreen(TrainerScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "sign_out", "Sign out", id="sign-out"),
+        Binding("o", "records", "Records", tooltip="Roster and due list (officers)", id="records"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -84,7 +87,10 @@ class HomeScreen(TrainerScreen):
             issued = self._certificate_line(track_id) if status.certification.completed else None
             if issued is not None:
                 options.append(Option(issued, disabled=True))
+            history = self.records.history(self.badge)
             for module_status in status.modules:
+                if not status.round_open:  # done for now: show how the round was passed
+                    module_status = self._as_passed(module_status, history, track_id)
                 option_id = f"module:{track_id}:{module_status.module.id}"
                 is_next = upcoming is None and status.round_open and module_status.state != "passed"
                 if is_next:
@@ -113,6 +119,19 @@ class HomeScreen(TrainerScreen):
             hint = "Nothing is due: every track is complete."
         self.query_one("#next", Static).update(Text(hint))
 
+    def _as_passed(self, status: ModuleStatus, history: History, track: TrackId) -> ModuleStatus:
+        """``status`` as of the learner's last passed attempt at the module, if any."""
+        done = [
+            a
+            for a in history.attempts_of(self.badge, track, status.module.id)
+            if a.passed and a.earned is not None and a.maximum is not None
+        ]
+        if not done:
+            return status
+        last = done[-1]
+        score = Score(last.earned or 0, last.maximum or 0)
+        return ModuleStatus(status.module, "passed", len(last.items), len(last.items), score)
+
     def _certificate_line(self, track: TrackId) -> Text | None:
         """The learner's latest certificate of ``track``: its number and where its PDF is."""
         from trainer.certificates.delivery import default_pdf_path
@@ -122,12 +141,9 @@ class HomeScreen(TrainerScreen):
         if not issued:
             return None
         latest = issued[-1]
+        pdf = default_pdf_path(latest)
         return Text.assemble(
-            "  ✓ Certificate ",
-            (latest.number, "bold"),
-            f" · {default_pdf_path(latest)}",
-            overflow="ellipsis",
-            no_wrap=True,
+            "  ✓ Certificate ", (latest.number, "bold"), f" · {pdf.parent.name}/{pdf.name}"
         )
 
     @staticmethod
@@ -168,6 +184,16 @@ class HomeScreen(TrainerScreen):
             self.notify(str(exc), severity="error")
             return
         self.app.push_screen(ScenarioScreen(attempt.id))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "records":  # training officers only: hidden from the footer otherwise
+            return self.records.learner(self.badge).is_officer
+        return True
+
+    def action_records(self) -> None:
+        from trainer.tui.screens.records import RecordsScreen
+
+        self.app.push_screen(RecordsScreen())
 
     def action_sign_out(self) -> None:
         self.trainer.action_sign_out()

@@ -12,7 +12,6 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from trainer.records.db import RecordsError
 from trainer.tui.memory import recall
 from trainer.tui.screens.base import TrainerScreen
 
@@ -50,10 +49,27 @@ class SignInScreen(TrainerScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        if self.trainer.records_open:
+            self.show_learners()
+            return
+        # Up before the records are (the app opens them behind this screen): keys go where
+        # they will be wanted, the list if someone has signed in here before.
+        listing = self.query_one("#learners", OptionList)
+        listing.add_option(Option(Text("Opening the records…"), disabled=True))
+        if recall("last-learner"):
+            listing.focus()
+        else:
+            self.query_one("#name", Input).focus()
+
+    def show_learners(self) -> None:
+        """List the learners, once the records are open; typing already begun keeps its
+        place."""
         last = recall("last-learner")
         # The learner who last trained on this terminal comes first.
         learners = sorted(self.records.learners(), key=lambda x: x.badge != last)
         listing = self.query_one("#learners", OptionList)
+        listing.clear_options()
+        typing = any(field.value for field in self.query(Input))
         if learners:
             listing.add_options(
                 Option(
@@ -66,12 +82,15 @@ class SignInScreen(TrainerScreen):
                 for x in learners
             )
             listing.highlighted = 0
-            listing.focus()
+            if not typing:
+                listing.focus()
         else:
             listing.add_option(Option(Text("No learners yet: register"), disabled=True))
-            self.query_one("#name", Input).focus()
-        agency = self.records.bundle.course.agency.name
-        self.query_one("#agency", Input).value = agency
+            if not typing:
+                self.query_one("#name", Input).focus()
+        agency = self.query_one("#agency", Input)
+        if not agency.value:
+            agency.value = self.records.bundle.course.agency.name
 
     @on(OptionList.OptionSelected, "#learners")
     def chosen(self, event: OptionList.OptionSelected) -> None:
@@ -87,6 +106,11 @@ class SignInScreen(TrainerScreen):
 
     @on(Button.Pressed, "#register-button")
     def action_register(self) -> None:
+        from trainer.records.db import RecordsError
+
+        if not self.trainer.records_open:
+            self.notify("One moment: the records are still opening.")
+            return
         value = {
             name: self.query_one(f"#{name}", Input).value for name in ("name", "badge", "agency")
         }
