@@ -8,6 +8,12 @@ template, a QR code of its token and learner names from several scripts. The bas
 measured in the same run, draws the same text on 500 minimal one-page ReportLab canvas
 PDFs in Helvetica (no fonts to embed, no QR code, no signature, no layout). Targets: a
 ratio of at most 4, and the 500 in under 5 s.
+
+Each side runs three times (``--rounds``) and its best run counts. Each run of the
+certificates issues a new class (other names, numbers and badges), so what trainer keeps
+across a class (fonts cut once, wording set once) counts, and nothing it kept of one
+learner does; the first run's time, with nothing kept yet, is printed too, and so is the
+ratio of processor times (wall-clock time also counts other programs on a shared machine).
 """
 
 from __future__ import annotations
@@ -46,7 +52,10 @@ NAMES = (
 )
 
 
-def payloads(count: int, kid: str) -> list[CertificatePayload]:
+def payloads(count: int, kid: str, first: int = 0) -> list[CertificatePayload]:
+    """``count`` learners' payloads, learner ``first`` on: each round of the benchmark has
+    learners of its own, so that nothing one learner's certificate leaves in a cache (a
+    name set once, a number's line) serves the next round."""
     completed = datetime(2026, 5, 4, 14, 3, 22, tzinfo=UTC)
     modules = tuple(ModuleScore(f"module-{i}", f"Module {i}", 9, 10, 90.0) for i in range(1, 5))
     base = CertificatePayload(
@@ -92,20 +101,24 @@ def payloads(count: int, kid: str) -> list[CertificatePayload]:
             badge=str(4000 + n),
             completed=base.completed + timedelta(minutes=n),
         )
-        for n in range(count)
+        for n in range(first, first + count)
     ]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=500)
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="runs of each side; the best counts (default 3)"
+    )
     parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
     args = parser.parse_args()
     template = load_template(template_path(ROOT, "completion"))
     with tempfile.TemporaryDirectory() as folder:
         init_keys(Path(folder))
         key = load_signing_key(Path(folder))
-    learners = payloads(args.count, key.kid)
+    rounds = [payloads(args.count, key.kid, first=r * args.count) for r in range(args.rounds)]
+    learners = rounds[0]
 
     # The baseline's text: every string the certificate shows, token included.
     texts = []
@@ -146,20 +159,30 @@ def main() -> int:
             size += len(out.getvalue())
         return size
 
-    def certificates() -> int:
+    def certificates(learners: list[CertificatePayload]) -> int:
         size = 0
         for p in learners:
             size += len(render_pdf(p, sign(p, key), template))
         return size
 
-    render_pdf(learners[0], sign(learners[0], key), template)  # fonts registered once
+    (spare,) = payloads(1, key.kid, first=len(rounds) * args.count)
+    render_pdf(spare, sign(spare, key), template)  # fonts registered once
     best = {"baseline": float("inf"), "certificates": float("inf")}
+    cpu = dict(best)
     sizes = {}
-    for _ in range(2):
-        for name, run in (("baseline", baseline), ("certificates", certificates)):
-            began = time.perf_counter()
+    first_round = 0.0
+    for r in range(len(rounds)):
+        for name, run in (
+            ("baseline", baseline),
+            ("certificates", lambda: certificates(rounds[r])),  # noqa: B023 - run at once
+        ):
+            began, began_cpu = time.perf_counter(), time.process_time()
             sizes[name] = run()
-            best[name] = min(best[name], time.perf_counter() - began)
+            took = time.perf_counter() - began
+            best[name] = min(best[name], took)
+            cpu[name] = min(cpu[name], time.process_time() - began_cpu)
+            if r == 0 and name == "certificates":
+                first_round = took
     count = args.count
     print(f"certificates: {count}, names in Latin, Vietnamese, Chinese and Arabic scripts")
     print(
@@ -171,6 +194,7 @@ def main() -> int:
         f"({best['certificates'] / count * 1000:.2f} ms each, "
         f"{sizes['certificates'] // count:,} bytes)"
     )
+    print(f"  first round: {first_round:.3f} s ({first_round / count * 1000:.2f} ms each)")
     tokens = [sign(p, key) for p in learners]
     began = time.perf_counter()
     for token in tokens:
@@ -185,6 +209,10 @@ def main() -> int:
         f"the QR code alone is {encoding / best['baseline']:.1f}x the baseline"
     )
     ratio = best["certificates"] / best["baseline"]
+    print(
+        f"  in processor time, which other programs on the machine do not add to: "
+        f"ratio {cpu['certificates'] / cpu['baseline']:.2f}"
+    )
     print(f"ratio: {ratio:.2f}")
     fast = best["certificates"] < 5.0 * count / 500
     print(f"target: ratio <= 4: {'met' if ratio <= 4 else 'MISSED'}")

@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 from certificate_support import KEY, make_payload
 from pdf_support import shipped_template
+from pypdf import PdfReader
 from reportlab.pdfgen.canvas import Canvas
 
+from trainer.certificates.embedding import text
 from trainer.certificates.errors import CertificateError
 from trainer.certificates.pdffile import read_pdf
 from trainer.certificates.render import render_pdf
@@ -89,3 +91,26 @@ def test_reading_a_pdf_loads_no_reportlab() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "agency",
+    ["Riverton (North) Police \\ Sheriff", "Policía Municipal de Ñuñoa", "Agence « Québec »"],
+)
+def test_the_document_information_reads_back_as_written(agency: str) -> None:
+    payload = make_payload(agency=agency)
+    pdf = render_pdf(payload, sign(payload, KEY), shipped_template())
+    info = PdfReader(io.BytesIO(pdf)).metadata
+    assert info is not None
+    assert info["/Author"] == agency
+    assert info["/Title"] == f"Certificate {payload.number}: {payload.learner_name}"
+    assert read_pdf(pdf).token == sign(payload, KEY)
+
+
+def test_pdf_text_strings_are_literal_for_ascii_and_utf16_otherwise() -> None:
+    assert text("a (b) \\ c") == b"(a \\(b\\) \\\\ c)"
+    assert text("Zoë") == b"<FEFF005A006F00EB>"
+    assert (
+        text("tab\there")
+        == b"<FEFF" + "tab\there".encode("utf-16-be").hex().upper().encode() + b">"
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import io
 import unicodedata
 from datetime import UTC, datetime
@@ -10,15 +11,16 @@ from pathlib import Path
 
 import pytest
 from certificate_support import KEY, NUMBER, TRUST, make_payload
-from pdf_support import fonts_of, page_image, qr_texts, shipped_template, text_of
+from pdf_support import REPO, fonts_of, page_image, qr_texts, shipped_template, text_of
 from PIL import Image
 from pypdf import PdfReader
 
-from trainer.certificates import typeset
+from trainer.certificates import qrcode, typeset
 from trainer.certificates.errors import CertificateError
-from trainer.certificates.payload import CertificatePayload, ModuleScore
+from trainer.certificates.payload import AttemptSeed, CertificatePayload, ModuleScore
 from trainer.certificates.pdffile import read_pdf
 from trainer.certificates.render import NAME_MAX, PAGE_SIZES, name_font_size, render_pdf
+from trainer.certificates.template import load_template
 from trainer.certificates.token import sign
 from trainer.certificates.verify import verify
 
@@ -137,10 +139,23 @@ def test_the_qr_code_decodes_to_the_exact_token(tmp_path: Path) -> None:
 
 
 def test_the_qr_code_of_a_long_token_on_a4_decodes_at_150_dpi(tmp_path: Path) -> None:
-    modules = tuple(ModuleScore(f"module-{i}", f"Module number {i}", 9, 10, 90.0) for i in range(8))
-    payload = make_payload(modules=modules, learner_name=NAMES["vietnamese"] * 2)
+    # 24 modules with ids, titles and seeds that do not compress: the QR code is version 34
+    # or more, kept within its box by smaller modules, the hardest case for a scanner.
+    def noise(i: int, what: str) -> str:
+        return hashlib.sha256(f"{what}{i}".encode()).hexdigest()[:16]
+
+    modules = tuple(
+        ModuleScore(f"module-{noise(i, 'id')}", f"Module {noise(i, 'title')}", 9, 10, 90.0)
+        for i in range(24)
+    )
+    seeds = tuple(AttemptSeed(m.id, int(noise(i, "seed"), 16) >> 1) for i, m in enumerate(modules))
+    payload = make_payload(modules=modules, attempts=seeds, learner_name=NAMES["vietnamese"] * 2)
     token = sign(payload, KEY)
-    assert len(token) >= 2_300
+    assert len(token) >= 2_000
+    code = qrcode.encode(token)
+    assert code.size >= 150
+    assert code.module < qrcode.MODULE
+    assert code.outer == pytest.approx(qrcode.MAX_OUTER)
     pdf = render_pdf(payload, token, TEMPLATE, page_size="a4")
     assert qr_texts(page_image(pdf, 150, tmp_path)) == [token]
 
@@ -237,3 +252,66 @@ def test_bidi_overrides_cannot_reverse_a_name() -> None:
     payload = dataclasses.replace(make_payload(), learner_name="Dana \u202eSmith")
     _, _, pdf = certificate(learner_name=payload.learner_name)
     assert "Dana Smith" in text_of(pdf)
+
+
+def test_what_one_certificate_leaves_in_memory_never_changes_the_next() -> None:
+    # A Latin name, then an Arabic, a Chinese and an accented one, then the first again:
+    # fonts, wording and seal are drawn from memory, and the first comes out the same.
+    first = certificate()[2]
+    for name in (NAMES["arabic"], NAMES["chinese"], NAMES["spanish"]):
+        certificate(learner_name=name, agency="Policía Municipal de Ñuñoa")
+    assert certificate()[2] == first
+
+
+def seal_letters(pdf: bytes) -> str:
+    """The letters drawn turned (the seal's), in drawing order, as a PDF reader reads
+    them through each font's character map."""
+    letters: list[str] = []
+
+    def visit(text: str, cm: object, tm: list[float], *_: object) -> None:
+        if text and abs(tm[1]) > 1e-6:
+            letters.append(text)
+
+    PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
+    return "".join(letters)
+
+
+def test_the_seal_reads_right_whatever_codes_each_pdf_gives_its_letters() -> None:
+    # An accented heading takes the bold sans face's first codes before the seal's dot
+    # and accents are coded: the seal written from memory must follow each PDF's codes.
+    for agency, provider in (
+        ("Riverton Police Department", "Riverton Police Academy"),
+        ("Policía Municipal de Ñuñoa", "Academia Núñez"),
+        ("Riverton Police Department", "Academia Núñez"),
+    ):
+        _, _, pdf = certificate(agency=agency, provider_name=provider)
+        assert seal_letters(pdf) == f"{provider.upper()} · 2026 ·"
+
+
+def test_wording_too_long_for_its_region_shrinks_to_fit_above_the_facts(tmp_path: Path) -> None:
+    source = (REPO / "certificates" / "completion.yaml").read_text(encoding="utf-8")
+    long = "statement: >-\n" + "".join(
+        f"  sentence {i} of a statement far too long for its place on the page.\n"
+        for i in range(60)
+    )
+    start = source.index("statement: >-")
+    end = source.index("footer:")
+    path = tmp_path / "certificates" / "completion.yaml"
+    path.parent.mkdir()
+    path.write_text(source[:start] + long + source[end:], encoding="utf-8")
+    template = load_template(path)
+    payload = make_payload()
+    pdf = render_pdf(payload, sign(payload, KEY), template)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    heights: dict[str, float] = {}
+
+    def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
+        y = cm[3] * tm[5] + cm[5]  # the regions are only moved and scaled
+        for word in ("sentence 59", "CERTIFICATE NUMBER"):
+            if word in text:
+                heights[word] = y
+
+    reader.pages[0].extract_text(visitor_text=visit)
+    # The statement's last line, shrunk, still stands above the facts' first.
+    assert heights["sentence 59"] > heights["CERTIFICATE NUMBER"] + 10

@@ -216,3 +216,23 @@ def test_dates_follow_the_template_zone_and_style(tmp_path: Path) -> None:
 def test_the_wheel_section_ships_the_templates() -> None:
     pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
     assert '"certificates" = "trainer/_content/certificates"' in pyproject
+
+
+def test_a_failure_only_one_learners_facts_meet_names_the_line_when_issuing(
+    tmp_path: Path,
+) -> None:
+    path = write(
+        tmp_path,
+        MINIMAL.replace(
+            "statement: >-\n  has completed {{ course.title }}\n  with {{ score.percent }}%.\n",
+            "statement: |-\n  has completed {{ course.title }}\n"
+            '  {% if learner.badge == "13" %}{{ score.earned // 0 }}{% endif %}\n',
+        ),
+    )
+    template = load_template(path)  # the sample facts' badge is not 13
+    assert render_wording(template, make_payload())["statement"].startswith("has completed")
+    with pytest.raises(CertificateError) as caught:
+        render_wording(template, make_payload(badge="13"))
+    assert str(caught.value) == (
+        f"{FILE}:6:3: statement: ZeroDivisionError: integer division or modulo by zero"
+    )

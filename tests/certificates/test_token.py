@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import zlib
 from datetime import timedelta
 
 import jwt
@@ -22,7 +23,14 @@ from trainer.certificates import base64url
 from trainer.certificates.errors import CertificateError
 from trainer.certificates.numbers import check_symbol
 from trainer.certificates.payload import AttemptSeed, ModuleScore
-from trainer.certificates.token import CERTIFICATE_TYPE, read_token, sign, sign_bytes
+from trainer.certificates.token import (
+    CERTIFICATE_TYPE,
+    MAX_PAYLOAD,
+    payload_of,
+    read_token,
+    sign,
+    sign_bytes,
+)
 from trainer.certificates.verify import verify
 from trainer.content.course import canonical_json
 
@@ -37,24 +45,91 @@ def test_round_trip_is_valid_and_gives_back_the_payload() -> None:
     assert verdict.reason == f"genuine, signed with key {KEY.kid}, valid until 2027-05-04"
 
 
-def test_the_header_is_compact_jws_eddsa_with_kid_and_type() -> None:
+def deflated(data: bytes) -> bytes:
+    """Raw DEFLATE, as a token's payload is compressed (by any deflater, not only ours)."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush()
+
+
+def signed_raw(payload: bytes, **header: object) -> str:
+    """A token with exactly ``payload`` as its second part, signed with KEY."""
+    fields = {"alg": "EdDSA", "kid": KEY.kid, "typ": CERTIFICATE_TYPE, **header}
+    signing_input = f"{base64url.encode(canonical_json(fields))}.{base64url.encode(payload)}"
+    signature = KEY.private.sign(signing_input.encode("ascii"))
+    return f"{signing_input}.{base64url.encode(signature)}"
+
+
+def test_the_header_is_compact_jws_eddsa_with_kid_type_and_zip() -> None:
     header, payload, signature = make_token().split(".")
     assert json.loads(base64url.decode(header) or b"") == {
         "alg": "EdDSA",
         "kid": KEY.kid,
         "typ": "trainer-cert+jwt",
+        "zip": "DEF",
     }
-    assert base64url.decode(payload) == make_payload().to_json()
+    assert zlib.decompress(base64url.decode(payload) or b"", -15) == make_payload().to_json()
     assert len(base64url.decode(signature) or b"") == 64
 
 
-def test_pyjwt_reads_our_token_with_the_public_key() -> None:
+def test_the_compressed_token_is_little_over_half_as_long_as_an_uncompressed_one() -> None:
     token = make_token()
-    claims = jwt.decode(token, KEY.public, algorithms=["EdDSA"])
-    assert claims == json.loads(make_payload().to_json())
+    uncompressed = sign_bytes(make_payload().to_json(), KEY, CERTIFICATE_TYPE)
+    assert len(token) < 0.6 * len(uncompressed)
+    assert payload_of(token) == make_payload().to_json()
+
+
+def test_pyjwt_checks_our_signature_and_zlib_inflates_the_payload() -> None:
+    token = make_token()
+    payload = jwt.PyJWS().decode(token, KEY.public, algorithms=["EdDSA"])
+    assert json.loads(zlib.decompress(payload, -15)) == json.loads(make_payload().to_json())
     assert jwt.get_unverified_header(token)["kid"] == KEY.kid
     with pytest.raises(jwt.InvalidSignatureError):
-        jwt.decode(token, OTHER_KEY.public, algorithms=["EdDSA"])
+        jwt.PyJWS().decode(token, OTHER_KEY.public, algorithms=["EdDSA"])
+
+
+def test_an_uncompressed_token_of_the_first_format_still_reads() -> None:
+    token = sign_bytes(make_payload().to_json(), KEY, CERTIFICATE_TYPE)
+    assert "zip" not in jwt.get_unverified_header(token)
+    verdict = verify(token, TRUST, now=BEFORE_EXPIRY)
+    assert verdict.status == "valid"
+    assert verdict.payload == make_payload()
+    assert payload_of(token) == make_payload().to_json()
+
+
+def test_another_compression_is_malformed() -> None:
+    token = signed_raw(deflated(make_payload().to_json()), zip="GZIP")
+    verdict = verify(token, TRUST, now=BEFORE_EXPIRY)
+    assert verdict.status == "malformed"
+    assert verdict.reason == (
+        "the payload is compressed with 'GZIP'; trainer reads 'DEF' (raw DEFLATE) or none"
+    )
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b"not deflate at all",
+        deflated(b"{}")[:-1],  # cut short
+        deflated(b"{}") + b"\x00",  # something after the end
+        zlib.compress(b"{}"),  # zlib's wrapper: not raw DEFLATE
+        deflated(b" " * (MAX_PAYLOAD + 1)),  # a bomb: tiny, inflating past the limit
+    ],
+    ids=["garbage", "cut", "trailing", "zlib", "bomb"],
+)
+def test_a_signed_payload_that_does_not_inflate_is_malformed(payload: bytes) -> None:
+    verdict = verify(signed_raw(payload, zip="DEF"), TRUST, now=BEFORE_EXPIRY)
+    assert verdict.status == "malformed"
+    assert verdict.reason == (
+        "the signature is good, but the compressed payload does not inflate (it is damaged, "
+        "or over 65,536 bytes): it was not made by trainer"
+    )
+
+
+def test_a_forged_payload_that_does_not_inflate_claims_nothing() -> None:
+    header, _, signature = make_token().split(".")
+    verdict = verify(f"{header}.{base64url.encode(b'garbage')}.{signature}", TRUST)
+    assert verdict.status == "forged"
+    assert verdict.claimed is None
 
 
 def test_we_read_a_token_pyjwt_signed() -> None:
@@ -127,7 +202,7 @@ def test_every_field_has_a_change() -> None:
 def test_changing_any_single_field_is_forged(field: str) -> None:
     header, _, signature = make_token().split(".")
     changed = make_payload(**{field: CHANGED[field]})
-    tampered = f"{header}.{base64url.encode(changed.to_json())}.{signature}"
+    tampered = f"{header}.{base64url.encode(deflated(changed.to_json()))}.{signature}"
     verdict = verify(tampered, TRUST, now=BEFORE_EXPIRY)
     assert verdict.status == "forged"
     assert verdict.reason == (
@@ -246,7 +321,7 @@ def test_padding_is_refused() -> None:
 
 
 def test_signed_but_unreadable_data_is_malformed() -> None:
-    token = sign_bytes(b'{"v":1}', KEY, CERTIFICATE_TYPE)
+    token = sign_bytes(b'{"v":1}', KEY, CERTIFICATE_TYPE, compress=True)
     verdict = verify(token, TRUST)
     assert verdict.status == "malformed"
     assert verdict.reason == (
@@ -256,7 +331,7 @@ def test_signed_but_unreadable_data_is_malformed() -> None:
 
 
 def test_a_payload_naming_another_key_than_its_signer_is_malformed() -> None:
-    token = sign_bytes(make_payload(OTHER_KEY).to_json(), KEY, CERTIFICATE_TYPE)
+    token = sign_bytes(make_payload(OTHER_KEY).to_json(), KEY, CERTIFICATE_TYPE, compress=True)
     verdict = verify(token, TRUST, now=BEFORE_EXPIRY)
     assert verdict.status == "malformed"
     assert verdict.reason == (

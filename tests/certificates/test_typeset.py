@@ -67,3 +67,13 @@ def test_width_grows_with_size() -> None:
     assert typeset.width(runs, 20, bold=True) == pytest.approx(
         2 * typeset.width(runs, 10, bold=True)
     )
+
+
+def test_text_its_family_draws_whole_is_one_run() -> None:
+    assert typeset.runs("Badge 4471  ·  État", "DejaVuSans", "x") == (
+        typeset.Run("DejaVuSans", "Badge 4471  ·  État"),
+    )
+    # A no-break space and a joiner are kept (they mean something); an override goes.
+    assert typeset.runs("Dana\u00a0Re\u200dyes\u202e", SERIF, "x") == (
+        typeset.Run(SERIF, "Dana\u00a0Re\u200dyes"),
+    )

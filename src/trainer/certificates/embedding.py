@@ -2,28 +2,23 @@
 token as a custom document information key and the payload as an embedded file.
 
 Open-source ReportLab has no call for either, so these are PDF objects added through its
-document object (``canvas._doc``), as ReportLab's own XMP example does. Adding them with
-pypdf after the build works too but parses and writes the whole file again, which was a
-quarter of a certificate's time; pypdf reads them back (pdffile.py) and the tests check
-the result with pypdf and poppler's pdfdetach.
+document object (``canvas._doc``), as ReportLab's own XMP example does, and written here
+byte for byte: they are small, and formatting them value by value through ReportLab's
+objects took longer than drawing the page's text. pypdf reads them back (pdffile.py) and
+the tests check the result with pypdf and poppler's pdfdetach.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from reportlab.pdfbase.pdfdoc import (
-    PDFArray,
-    PDFDictionary,
-    PDFDocument,
-    PDFInfo,
-    PDFName,
-    PDFStream,
-    PDFString,
-)
+from reportlab.pdfbase.pdfdoc import PDFDocument, PDFInfo, PDFObjectReference
 from reportlab.pdfgen.canvas import Canvas
 
 from trainer.certificates.pdffile import CERTIFICATE_FILE, NUMBER_KEY, TOKEN_KEY
+from trainer.certificates.written import Pattern, Written
+
+_DESCRIPTION = "The certified facts (canonical JSON), as signed"
 
 
 class _Info(PDFInfo):
@@ -37,20 +32,28 @@ class _Info(PDFInfo):
         self.stamp = stamp
 
     def format(self, document: PDFDocument) -> bytes:
-        entries: dict[str, object] = {
-            "Title": PDFString(self.title),
-            "Author": PDFString(self.author),
-            "Subject": PDFString(self.subject),
-            "Keywords": PDFString(self.keywords),
-            "Creator": PDFString(self.creator),
-            "Producer": PDFString(self.producer),
-            "CreationDate": PDFString(self.stamp),
-            "ModDate": PDFString(self.stamp),
-            "Trapped": PDFName(self.trapped),
+        entries = {
+            "Title": text(self.title),
+            "Author": text(self.author),
+            "Subject": text(self.subject),
+            "Keywords": text(self.keywords),
+            "Creator": text(self.creator),
+            "Producer": text(self.producer),
+            "CreationDate": text(self.stamp),
+            "ModDate": text(self.stamp),
+            "Trapped": f"/{self.trapped}".encode("ascii"),
+            **{key: text(value) for key, value in self.extra.items()},
         }
-        entries.update({key: PDFString(value) for key, value in self.extra.items()})
-        result: bytes = PDFDictionary(entries).format(document)
-        return result
+        return b"<< " + b" ".join(b"/%s %s" % (k.encode(), v) for k, v in entries.items()) + b" >>"
+
+
+def text(value: str) -> bytes:
+    """A PDF text string: printable ASCII as a literal string, anything else as UTF-16
+    with its byte order mark, in hex (PDF 32000-1, 7.9.2.2)."""
+    if value.isascii() and value.isprintable():
+        escaped = value.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        return b"(" + escaped.encode("ascii") + b")"
+    return b"<FEFF" + value.encode("utf-16-be").hex().upper().encode("ascii") + b">"
 
 
 def carry(canvas: Canvas, token: str, payload_json: bytes, number: str, issued: datetime) -> None:
@@ -61,27 +64,29 @@ def carry(canvas: Canvas, token: str, payload_json: bytes, number: str, issued: 
     document.info = _Info(
         document.info, {TOKEN_KEY.lstrip("/"): token, NUMBER_KEY.lstrip("/"): number}, stamp
     )
-    stream = PDFStream(
-        PDFDictionary(
-            {
-                "Type": PDFName("EmbeddedFile"),
-                "Subtype": PDFName("application#2Fjson"),
-                "Params": PDFDictionary({"Size": len(payload_json), "ModDate": PDFString(stamp)}),
-            }
+    size = len(payload_json)
+    head = (
+        b"<< /Length %d /Params << /ModDate %s /Size %d >> "
+        b"/Subtype /application#2Fjson /Type /EmbeddedFile >>" % (size, text(stamp), size)
+    )
+    stream = Written(head + b"\nstream\n" + payload_json + b"\nendstream\n", indirect=True)
+    name = text(CERTIFICATE_FILE)
+    filespec = Written(
+        Pattern(
+            (
+                b"<< /AFRelationship /Data /Desc %s /EF << /F " % text(_DESCRIPTION),
+                b" >> /F %s /Type /Filespec /UF %s >>" % (name, name),
+            ),
+            (0,),
         ),
-        payload_json,
+        [document.Reference(stream)],  # type: ignore[no-untyped-call]
+        indirect=True,
     )
-    filespec = PDFDictionary(
-        {
-            "Type": PDFName("Filespec"),
-            "F": PDFString(CERTIFICATE_FILE),
-            "UF": PDFString(CERTIFICATE_FILE),
-            "Desc": PDFString("The certified facts (canonical JSON), as signed"),
-            "AFRelationship": PDFName("Data"),
-            "EF": PDFDictionary({"F": document.Reference(stream)}),  # type: ignore[no-untyped-call]
-        }
+    reference: PDFObjectReference = document.Reference(filespec)  # type: ignore[no-untyped-call]
+    names = Written(
+        Pattern((b"<< /EmbeddedFiles << /Names [ %s " % name, b" ] >> >>"), (0,)),
+        [reference],
+        indirect=False,
     )
-    reference = document.Reference(filespec)  # type: ignore[no-untyped-call]
-    names = PDFArray([PDFString(CERTIFICATE_FILE), reference])
     catalog = document.Catalog  # type: ignore[attr-defined]
-    catalog.Names = PDFDictionary({"EmbeddedFiles": PDFDictionary({"Names": names})})
+    catalog.Names = names

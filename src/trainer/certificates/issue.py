@@ -14,7 +14,6 @@ from typing import cast
 
 from sqlalchemy import Connection
 
-from trainer.certificates.base64url import decode
 from trainer.certificates.errors import CertificateError
 from trainer.certificates.keys import SigningKey
 from trainer.certificates.numbers import new_number
@@ -25,7 +24,7 @@ from trainer.certificates.payload import (
     Officer,
     percent_of,
 )
-from trainer.certificates.token import sign
+from trainer.certificates.token import payload_of, sign
 from trainer.content.models import TrackId
 from trainer.records.events import NewEvent, StoredEvent
 from trainer.records.history import Attempt, Completion, History
@@ -212,8 +211,7 @@ def _for_completion(
 
 def _issued(event: StoredEvent) -> IssuedCertificate:
     token = str(event.payload["token"])
-    parts = token.split(".")
-    body = decode(parts[1]) if len(parts) == 3 else None
+    body = payload_of(token)
     if body is None:
         raise CertificateError(
             f"certificate {event.payload.get('number')} in the record holds no readable token: "

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import TypeVar
 
 from trainer.certificates.errors import CertificateError
@@ -143,6 +144,11 @@ class CertificatePayload:
 
     def to_json(self) -> bytes:
         """Canonical JSON: sorted keys, no spaces, UTF-8."""
+        return self._json
+
+    @cached_property
+    def _json(self) -> bytes:
+        # Once per payload: signing it and embedding it in its PDF both need it.
         return canonical_json(self.to_data())
 
     @staticmethod

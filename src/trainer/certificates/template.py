@@ -237,10 +237,22 @@ def render_wording(template: CertificateTemplate, payload: CertificatePayload) -
     """Each wording field rendered for ``payload``: paragraph markup in which learner and
     course text is escaped, so ``<b>`` or ``&`` in a name prints as written."""
     variables = wording_variables(payload, template.dates, template.time_zone)
-    return {
-        name: _render(template.source, wording, variables)
-        for name, wording in template._wording.items()
-    }
+    # One scope for all seven fields (Template.render copies the variables and the
+    # globals into a new one for each: a class of 500 makes 3,500 of them).
+    scope = {**environment().globals, **variables}
+    rendered: dict[str, str] = {}
+    for name, wording in template._wording.items():
+        compiled = wording.template
+        try:
+            context = compiled.new_context(scope, shared=True)
+            text = compiled.environment.concat(compiled.root_render_func(context))
+        except Exception:
+            # Rendered again the usual way, whose traceback Jinja rewrites to the
+            # template's own lines: the message names the line.
+            rendered[name] = _render(template.source, wording, variables)
+        else:
+            rendered[name] = str(text).strip()
+    return rendered
 
 
 # --- checking -------------------------------------------------------------------------

@@ -1,15 +1,22 @@
 """The signed token: a compact JWS (RFC 7515) signed with Ed25519 (``alg: EdDSA``, RFC 8037).
 
 ``base64url(header).base64url(payload).base64url(signature)``, one URL-safe line that fits
-a QR code. The header is ``{"alg":"EdDSA","kid":KID,"typ":TYP}``; the signature covers the
-first two parts exactly as written, so reading needs no JSON canonicalisation. Any JWS
-library can check it (PyJWT does, in the tests); claims such as expiry are judged by
-:mod:`trainer.certificates.verify`, never by a JWT library.
+a QR code. A certificate's header is ``{"alg":"EdDSA","kid":KID,"typ":TYP,"zip":"DEF"}``
+and its payload is the canonical JSON compressed with raw DEFLATE (RFC 1951), as SMART
+Health Cards do: the token is little over half as long, so its QR code has half the
+modules, each of them bigger, and scans more easily. ``zip`` is the format marker: a token
+without it carries its JSON uncompressed (the first tokens trainer issued, and revocation
+lists) and reads as before; any other value is refused. The signature covers the first
+two parts exactly as written, so reading needs no JSON canonicalisation; any JWS library
+checks it (PyJWT does, in the tests), then inflates the payload. Claims such as expiry are
+judged by :mod:`trainer.certificates.verify`, never by a JWT library.
 """
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from cryptography.exceptions import InvalidSignature
@@ -26,7 +33,12 @@ ALG = "EdDSA"
 CERTIFICATE_TYPE = "trainer-cert+jwt"
 REVOCATIONS_TYPE = "trainer-revocations+jwt"
 MAX_TOKEN = 16_384
-"""Longer text is not read at all: a certificate token is 1.5 to 3 thousand characters."""
+"""Longer text is not read at all: a certificate token is about one thousand characters."""
+DEFLATE = "DEF"
+"""The header's ``zip`` for a payload compressed with raw DEFLATE."""
+MAX_PAYLOAD = 65_536
+"""A compressed payload that inflates to more than this is refused, unread: a
+certificate's JSON is one or two thousand bytes."""
 
 _WHAT = {CERTIFICATE_TYPE: "a trainer certificate", REVOCATIONS_TYPE: "a revocation list"}
 _SIGNATURE_LENGTH = 64
@@ -58,15 +70,40 @@ def sign(payload: CertificatePayload, key: SigningKey | Ed25519PrivateKey) -> st
             f"the certificate names key {payload.kid} but would be signed with key "
             f"{signing.kid}: set its kid from the signing key"
         )
-    return sign_bytes(payload.to_json(), signing, CERTIFICATE_TYPE)
+    return sign_bytes(payload.to_json(), signing, CERTIFICATE_TYPE, compress=True)
 
 
-def sign_bytes(payload: bytes, key: SigningKey, typ: str) -> str:
-    """The compact JWS of ``payload`` (JSON bytes) signed with ``key``, of type ``typ``."""
-    header = canonical_json({"alg": ALG, "kid": key.kid, "typ": typ})
-    signing_input = f"{base64url.encode(header)}.{base64url.encode(payload)}"
+def sign_bytes(payload: bytes, key: SigningKey, typ: str, *, compress: bool = False) -> str:
+    """The compact JWS of ``payload`` (JSON bytes) signed with ``key``, of type ``typ``;
+    with ``compress``, the payload is deflated and the header says so."""
+    if compress:
+        deflater = zlib.compressobj(9, zlib.DEFLATED, -15)
+        payload = deflater.compress(payload) + deflater.flush()
+    signing_input = f"{_header_text(key.kid, typ, compress)}.{base64url.encode(payload)}"
     signature = key.private.sign(signing_input.encode("ascii"))
     return f"{signing_input}.{base64url.encode(signature)}"
+
+
+def payload_of(token: str) -> bytes | None:
+    """The JSON payload ``token`` carries, inflated where its header says so; None when it
+    cannot be read. Not verified: for tokens the record already holds, or to show what a
+    token claims."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    header = _header(base64url.decode(parts[0]) or b"")
+    payload = base64url.decode(parts[1])
+    if isinstance(header, str) or payload is None:
+        return None
+    return _payload(header, payload)
+
+
+@lru_cache(maxsize=64)
+def _header_text(kid: str, typ: str, compressed: bool) -> str:
+    header: dict[str, str] = {"alg": ALG, "kid": kid, "typ": typ}
+    if compressed:
+        header["zip"] = DEFLATE
+    return base64url.encode(canonical_json(header))
 
 
 def token_text(text: str | bytes) -> str:
@@ -110,7 +147,7 @@ def read_token(text: str | bytes, trust: Trust, typ: str = CERTIFICATE_TYPE) -> 
                 f"the token's {name} is not base64url text: it was damaged, cut short or "
                 "changed in copying",
             )
-    header_bytes, payload, signature = (d or b"" for d in decoded)
+    header_bytes, raw_payload, signature = (d or b"" for d in decoded)
     header = _header(header_bytes)
     if isinstance(header, str):
         return Verified("malformed", f"not {what}: {header}")
@@ -119,6 +156,7 @@ def read_token(text: str | bytes, trust: Trust, typ: str = CERTIFICATE_TYPE) -> 
         return Verified("malformed", problem)
     kid = header["kid"]
     assert isinstance(kid, str)
+    payload = _payload(header, raw_payload)
     public = trust.get(kid)
     if public is None:
         return Verified(
@@ -146,7 +184,29 @@ def read_token(text: str | bytes, trust: Trust, typ: str = CERTIFICATE_TYPE) -> 
             kid,
             payload,
         )
+    if payload is None:
+        return Verified(
+            "malformed",
+            "the signature is good, but the compressed payload does not inflate (it is "
+            f"damaged, or over {MAX_PAYLOAD:,} bytes): it was not made by trainer",
+            kid,
+        )
     return Verified("signed", f"signed with key {kid}", kid, payload)
+
+
+def _payload(header: dict[str, object], data: bytes) -> bytes | None:
+    """The payload's JSON bytes: ``data`` itself, or inflated when the header says it was
+    deflated (None when it does not inflate, whole and alone, to at most MAX_PAYLOAD)."""
+    if header.get("zip") != DEFLATE:
+        return data
+    inflater = zlib.decompressobj(-15)
+    try:
+        inflated = inflater.decompress(data, MAX_PAYLOAD)
+    except zlib.error:
+        return None
+    if not inflater.eof or inflater.unconsumed_tail or inflater.unused_data:
+        return None
+    return inflated
 
 
 def _header(data: bytes) -> dict[str, object] | str:
@@ -174,6 +234,11 @@ def _header_problem(header: dict[str, object], typ: str, what: str) -> str | Non
         return f"signed with {_shown(alg)}; {what} is signed with {ALG} (Ed25519)"
     if "crit" in header:
         return "the header asks for extensions (crit) that trainer does not know"
+    if "zip" in header and header["zip"] != DEFLATE:
+        return (
+            f"the payload is compressed with {_shown(header['zip'])}; trainer reads "
+            f"{DEFLATE!r} (raw DEFLATE) or none"
+        )
     if not isinstance(kid, str) or not kid:
         return "the header names no key id (kid)"
     return None

@@ -20,6 +20,8 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from trainer.certificates.fontfiles import EmbeddedFont
+
 FONT_DIR = Path(__file__).with_name("fonts")
 
 
@@ -61,9 +63,9 @@ def register() -> None:
         if _registered.is_set():
             return
         for family in FAMILIES:
-            pdfmetrics.registerFont(TTFont(family.name, str(FONT_DIR / family.regular)))
+            pdfmetrics.registerFont(EmbeddedFont(family.name, str(FONT_DIR / family.regular)))
             if family.bold:
-                pdfmetrics.registerFont(TTFont(family.bold_name, str(FONT_DIR / family.bold)))
+                pdfmetrics.registerFont(EmbeddedFont(family.bold_name, str(FONT_DIR / family.bold)))
             # <b> and <i> in wording pick faces through these; no italic ships, so italic
             # falls back to the upright face rather than failing the certificate.
             for bold in (0, 1):
@@ -99,7 +101,21 @@ def family_for(char: str, base: str) -> Family | None:
     return None
 
 
+@cache
+def family_of(name: str) -> Family:
+    """The family whose regular face's ReportLab name is ``name``."""
+    return next(f for f in FAMILIES if f.name == name)
+
+
+@cache
+def covers_ascii(family: str) -> bool:
+    """Whether ``family`` draws every printable ASCII character itself (the common case,
+    which then needs no look-up character by character)."""
+    return all(covers(family_of(family), chr(code)) for code in range(32, 127))
+
+
+@cache
 def face_of(family: str, bold: bool) -> str:
     """The ReportLab face name for a family in bold or regular."""
-    found = next(f for f in FAMILIES if f.name == family)
+    found = family_of(family)
     return found.bold_name if bold else found.name

@@ -40,6 +40,7 @@ from trainer.certificates.errors import CertificateError
 _MARKUP = re.compile(r"(<[^>]*>)|([^<]+)")
 _JOINERS = frozenset("\u200c\u200d")  # ZWNJ and ZWJ: they steer Arabic joining
 _STRONG_RTL = frozenset(("R", "AL"))
+_ASCII_CONTROLS = {code: " " for code in (*range(32), 127)}  # category Cc, as in _clean
 
 
 @dataclass(frozen=True)
@@ -91,8 +92,13 @@ def width(found: Sequence[Run], size: float, *, bold: bool) -> float:
 
 
 def _clean(text: str) -> str:
+    if text.isascii():
+        return text.translate(_ASCII_CONTROLS)
+    text = unicodedata.normalize("NFC", text)
+    if text.isprintable():  # no control or format character at all: the common case
+        return text
     kept: list[str] = []
-    for char in unicodedata.normalize("NFC", text):
+    for char in text:
         category = unicodedata.category(char)
         if category == "Cc":
             kept.append(" ")
@@ -104,6 +110,8 @@ def _clean(text: str) -> str:
 def _base_rtl(text: str) -> bool:
     """Whether the first strongly directional character reads right to left (the Unicode
     rule for a paragraph's direction)."""
+    if text.isascii():
+        return False
     for char in text:
         kind = unicodedata.bidirectional(char)
         if kind == "L":
@@ -114,7 +122,16 @@ def _base_rtl(text: str) -> bool:
 
 
 def _runs(text: str, family: str, rtl: bool, what: str) -> list[Run]:
-    if any(unicodedata.bidirectional(c) in _STRONG_RTL for c in text):
+    if text.isascii() and typefaces.covers_ascii(family):
+        return [Run(family, text)] if text else []
+    others = {c for c in text if not c.isascii()}
+    if typefaces.covers_ascii(family) and all(
+        typefaces.family_for(c, family) is typefaces.family_of(family)
+        and unicodedata.bidirectional(c) not in _STRONG_RTL
+        for c in others
+    ):
+        return [Run(family, text)]  # a few accents or a middle dot, all in the family
+    if any(unicodedata.bidirectional(c) in _STRONG_RTL for c in others):
         text = get_display(_reshaper().reshape(text), base_dir="R" if rtl else "L")
         text = "".join(c for c in text if c not in _JOINERS)
     found: list[Run] = []
