@@ -4,19 +4,12 @@ question; and the ways out of a question: a citation, help, the command palette.
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
 
-from course_factory import Ticker
 from trainer.certificates.delivery import default_pdf_path
 from trainer.certificates.issue import issued_certificates
-from trainer.content.course import check_course
-from trainer.records.log import EventLog
 from trainer.records.service import Records
 from trainer.tui.app import TrainerApp, make_app
 from trainer.tui.screens.help import HelpScreen
@@ -28,26 +21,10 @@ from trainer.tui.themes import DEFAULT, HIGH_CONTRAST
 from trainer.tui.widgets.choice_button import CheckGroup
 from trainer.tui.widgets.flag_post import FlagPost
 
-REPO = Path(__file__).resolve().parents[2]
-SAMPLE = REPO / "tests" / "fixtures" / "sample_course"
+BADGE = "4471"  # the learner the records fixture registers
 SIZE = (80, 24)
-BADGE = "4471"
 
 pytestmark = pytest.mark.asyncio
-
-
-@pytest.fixture
-def records(tmp_path: Path) -> Iterator[Records]:
-    course = tmp_path / "course"
-    shutil.copytree(SAMPLE, course)
-    shutil.copytree(REPO / "certificates", course / "certificates")
-    bundle = check_course(course).bundle
-    assert bundle is not None
-    log = EventLog.open(f"sqlite:///{tmp_path / 'records.db'}")
-    service = Records(log, bundle, clock=Ticker(), new_seed=lambda: 7)
-    service.register("Dana Reyes", BADGE, "Riverton PD")
-    yield service
-    log.close()
 
 
 def shown(app: TrainerApp, selector: str) -> str:
