@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlalchemy import insert, update
 
 from trainer.content.course import load_course
+from trainer.records import projection
 from trainer.records import schema as records_schema
 from trainer.records.db import connect
 from trainer.records.events import GENESIS_HASH, event_hash, format_time, payload_text
@@ -129,6 +130,7 @@ def build(log: EventLog, records: Records, learners: int) -> int:
             .where(records_schema.chain_head.c.id == records_schema.HEAD_ROW)
             .values(count=len(rows), hash=prev)
         )
+        projection.rebuild(conn)  # events written in bulk: their projections likewise
     return len(rows)
 
 

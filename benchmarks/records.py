@@ -27,7 +27,7 @@ from pathlib import Path
 
 from sqlalchemy import insert, update
 
-from trainer.records import EventLog, NewEvent
+from trainer.records import EventLog, NewEvent, projection
 from trainer.records import schema as records_schema
 from trainer.records.events import GENESIS_HASH, event_hash, format_time, payload_text
 
@@ -36,17 +36,20 @@ WARMUP = 50
 
 
 def answer(n: int) -> NewEvent:
-    """An answer as the domain records it: the item, the choice, the outcome."""
+    """An answer as the service records it (so its projection row is written too)."""
+    right = n % 3 == 0
     return NewEvent(
         "answer_recorded",
         {
-            "item": f"refresher/geotag-{n % 40}",
+            "scenario": f"geotag-{n % 40}",
             "step": "s1",
-            "choice": "abcd"[n % 4],
-            "correct": n % 3 == 0,
-            "points": 2 if n % 3 == 0 else 0,
-            "guidelines": ["CONF-1", "SAFE-2"],
-            "elapsed_ms": 12_000 + n % 5_000,
+            "selected": ["abcd"[n % 4]],
+            "certainty": "sure" if n % 2 else None,
+            "points": 2 if right else 0,
+            "maximum": 2,
+            "verdict": "correct" if right else "incorrect",
+            "next_step": None,
+            "cited": ["CONF-1", "SAFE-2"],
         },
         learner=f"B-{1000 + n % 250}",
         attempt=f"attempt-{n // 20}",
@@ -83,6 +86,7 @@ def prefill(log: EventLog, count: int) -> None:
             .where(records_schema.chain_head.c.id == records_schema.HEAD_ROW)
             .values(count=count, hash=prev)
         )
+        projection.rebuild(conn)  # events written in bulk: their projections likewise
 
 
 BARE_SCHEMA = """

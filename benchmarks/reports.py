@@ -34,7 +34,7 @@ from trainer.certificates.payload import AttemptSeed, CertificatePayload, Module
 from trainer.certificates.token import sign
 from trainer.content.course import CourseBundle, load_course, normalized
 from trainer.content.models import step_options
-from trainer.records import schema
+from trainer.records import projection, schema
 from trainer.records.db import connect
 from trainer.records.events import GENESIS_HASH, event_hash, format_time, payload_text
 from trainer.records.history import add_months
@@ -286,6 +286,7 @@ def build(path: Path, bundle: CourseBundle, learners: int) -> int:
             .where(schema.chain_head.c.id == schema.HEAD_ROW)
             .values(count=len(out.rows), hash=out.prev)
         )
+        projection.rebuild(conn)  # events written in bulk: their projections likewise
     engine.dispose()
     return len(out.rows)
 

@@ -29,7 +29,7 @@ from analysis_support import Department  # noqa: E402
 from population import Clock, Population, build, now_to_the_minute  # noqa: E402
 from records_support import PostgresServer, find_postgres_bin, start_postgres  # noqa: E402
 
-from trainer.records import schema  # noqa: E402
+from trainer.records import projection, schema  # noqa: E402
 from trainer.records.db import connect  # noqa: E402
 from trainer.records.log import EventLog  # noqa: E402
 from trainer.records.service import Records  # noqa: E402
@@ -76,7 +76,8 @@ def analysed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Populat
 
 
 def copy_log(source: EventLog, url: str) -> None:
-    """Every event of ``source`` into the empty database at ``url``, exactly as stored."""
+    """Every event of ``source`` into the empty database at ``url``, exactly as stored, and
+    the projections rebuilt from them (as a migration does); the check proves they agree."""
     with source.engine.connect() as conn:
         rows = [dict(row._mapping) for row in conn.execute(select(schema.events))]
     target = connect(url)
@@ -88,6 +89,7 @@ def copy_log(source: EventLog, url: str) -> None:
                 .where(schema.chain_head.c.id == schema.HEAD_ROW)
                 .values(count=len(rows), hash=rows[-1]["hash"])
             )
+            projection.rebuild(conn)
         report = EventLog(target).check()
         assert report.ok, report.reason
     finally:

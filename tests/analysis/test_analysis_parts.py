@@ -196,6 +196,8 @@ def test_an_item_worded_differently_across_versions_is_marked(tmp_path: Path) ->
 
 
 def test_an_answer_changed_outside_trainer_is_one_line(tmp_path: Path) -> None:
+    """Reports read the projections, not the log: a changed tally is refused in one line,
+    and a changed log is what the check names."""
     import sqlite3
 
     from course_factory import Ticker
@@ -214,15 +216,13 @@ def test_an_answer_changed_outside_trainer_is_one_line(tmp_path: Path) -> None:
     records.complete(attempt.id)
     records.log.close()
     with sqlite3.connect(db) as conn:
-        seq = conn.execute("SELECT min(seq) FROM events WHERE kind = 'answer_recorded'").fetchone()
-        conn.execute(
-            "UPDATE events SET payload = replace(payload, '\"verdict\"', '\"verdikt\"') "
-            "WHERE seq = ?",
-            seq,
-        )
+        conn.execute("UPDATE answer_tally SET verdict = 'verdikt' WHERE id = 1")
     result = CliRunner().invoke(cli, ["report", "items", "--db", str(db), "--course", str(root)])
     assert result.exit_code == 1
     assert result.output == (
-        f"trainer: error: event {seq[0]} in {db} was changed outside trainer: the answer is "
-        "unreadable ('verdict')\n"
+        f"trainer: error: the answer tallies in {db} were changed outside trainer: unknown "
+        "verdict 'verdikt' (run 'trainer records check')\n"
     )
+    check = CliRunner().invoke(cli, ["records", "check", "--db", str(db)])
+    assert check.exit_code == 1
+    assert "the answer_tally table counts 0 where the log counts 1" in check.output

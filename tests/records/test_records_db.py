@@ -20,6 +20,7 @@ from trainer.records import (
     connect,
     default_database_url,
     resolve_url,
+    schema,
 )
 
 # --- where the database is --------------------------------------------------------------
@@ -129,7 +130,7 @@ def test_a_newer_schema_is_refused_and_left_untouched(db_url: str) -> None:
             connect(db_url)
         assert str(caught.value) == (
             "this database was written by a newer trainer (schema 99; this trainer reads up "
-            "to 1): upgrade trainer"
+            f"to {schema.SCHEMA_VERSION}): upgrade trainer"
         )
         assert _dump(raw) == before
     finally:

@@ -9,7 +9,7 @@ from pathlib import Path
 from population import Population
 from sqlalchemy import insert, select, update
 
-from trainer.records import schema
+from trainer.records import projection, schema
 from trainer.records.db import connect
 from trainer.records.log import EventLog
 from trainer.records.service import Records
@@ -31,7 +31,8 @@ class Department:
 
 
 def copy_log(source: EventLog, url: str) -> None:
-    """Every event of ``source`` into the empty database at ``url``, exactly as stored."""
+    """Every event of ``source`` into the empty database at ``url``, exactly as stored, and
+    the projections rebuilt from them (as a migration does); the check proves they agree."""
     with source.engine.connect() as conn:
         rows = [dict(row._mapping) for row in conn.execute(select(schema.events))]
     target = connect(url)
@@ -43,6 +44,7 @@ def copy_log(source: EventLog, url: str) -> None:
                 .where(schema.chain_head.c.id == schema.HEAD_ROW)
                 .values(count=len(rows), hash=rows[-1]["hash"])
             )
+            projection.rebuild(conn)
         report = EventLog(target).check()
         assert report.ok, report.reason
     finally:

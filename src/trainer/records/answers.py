@@ -1,28 +1,29 @@
 """Every attempt and answer of the record in bulk, for reports over a whole department.
 
 The service folds one learner's events into a history (history.py). Item analysis and the
-impact of a policy change read every attempt and answer: hundreds of thousands of rows. So
-here the database picks out the few fields of an attempt they need (``json_extract`` on
-SQLite, ``->>`` on PostgreSQL), answers are streamed, and each distinct answer payload is
-decoded once: thousands of learners give the same few answers to each step.
+impact of a policy change read every attempt and answer of a department: millions of
+events. So they read the projections kept beside the log (projection.py): attempts as
+columns, and the answers of completed attempts already counted by group and answer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable, Iterator, Mapping
+from collections.abc import Collection, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Generic, TypeVar, cast
 
 import orjson
-from sqlalchemy import ColumnElement, Select, String, func, null, select
-from sqlalchemy import cast as sql_cast
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import Select, func, null, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from trainer.content.models import Verdict
+from trainer.content.course import canonical_json
+from trainer.content.models import TrackId, Verdict
 from trainer.engine.outcome import CERTAINTIES, Certainty
 from trainer.records import schema
 from trainer.records.db import RecordsError, describe, read_transaction, records_error
+from trainer.records.events import parse_time
+from trainer.records.history import Completion, Learner, Role, add_months
 from trainer.records.log import EventLog
 
 K = TypeVar("K", bound=Hashable)
@@ -82,33 +83,36 @@ def attempt_facts(
     track: str | None = None,
 ) -> list[AttemptFacts]:
     """Every attempt in chain order; or only the completed, or the passed, ones; of one
-    track. ``items`` is read only ``with_items``: it is the costly field."""
-    c = schema.events.c
-    done = select(c.attempt, c.payload, c.seq).where(c.kind == "attempt_completed")
+    track. ``items`` is read only ``with_items``. From the ``attempts`` projection."""
+    a = schema.attempts.c
+    items = a["items"] if with_items else null()
+    query = select(
+        a.id,
+        a.learner,
+        a.seq,
+        a.started,
+        a.content_hash,
+        a.track,
+        a.module,
+        items,
+        a.earned,
+        a.maximum,
+        a.passed,
+    ).order_by(a.seq)
+    if completed_only or passed_only:
+        query = query.where(a.completed_seq.is_not(None))
     if passed_only:
-        # Payloads are canonical JSON: the same fixed piece of text on every database.
-        done = done.where(c.payload.like('%"passed":true%'))
-    # Two queries joined here: joined in SQL, each attempt's lookup would read all its
-    # answers to find its completion among them.
-    outcomes: dict[str, tuple[int, int, bool]] = {}
-    completion: dict[str, tuple[int, int, bool]] = {}
-    for attempt, payload, seq in _raw_rows(log, done):
-        known = outcomes.get(payload)
-        if known is None:
-            known = outcomes[payload] = _outcome(log, seq, payload)
-        completion[attempt] = known
+        query = query.where(a.passed.is_(True))
+    if track is not None:
+        query = query.where(a.track == track)
     lists: dict[str, tuple[str, ...]] = {}
     found: list[AttemptFacts] = []
-    query = _started(log.engine.dialect.name, with_items, track).order_by(c.seq)
     for row in _raw_rows(log, query):
-        attempt, badge, seq, time, content_hash, track_id, module, items_text = row
-        result = completion.get(attempt)
-        if result is None and (completed_only or passed_only):
-            continue
-        earned, maximum, passed = result if result is not None else (None, None, None)
-        items: tuple[str, ...] = ()
+        attempt, badge, seq, time, content_hash, track_id, module, items_text = row[:8]
+        earned, maximum, passed = row[8:]
+        listed: tuple[str, ...] = ()
         if items_text is not None:
-            items = lists.get(items_text) or lists.setdefault(
+            listed = lists.get(items_text) or lists.setdefault(
                 items_text, _items(log, seq, items_text)
             )
         found.append(
@@ -120,103 +124,122 @@ def attempt_facts(
                 content_hash,
                 track_id,
                 module,
-                items,
+                listed,
                 earned,
                 maximum,
-                passed,
+                None if passed is None else bool(passed),
             )
         )
     return found
 
 
-def tally_answers(
-    log: EventLog, groups: Mapping[str, K], follow: Collection[str] = ()
-) -> AnswerTally[K]:
-    """Count the answers of the attempts in ``groups`` (attempt id to group) by group and
-    answer; for the scenarios in ``follow``, count each attempt's path through them too."""
-    c = schema.events.c
-    query = select(c.attempt, c.payload, c.seq).where(c.kind == "answer_recorded")
-    # This loop runs once per answer in the record, so it works on small ints and payload
-    # texts (a str caches its hash) and decodes each distinct payload once, at the end.
-    kinds = list(dict.fromkeys(groups.values()))
-    number = {group: n for n, group in enumerate(kinds)}
-    group_of = {attempt: number[group] for attempt, group in groups.items()}
-    buckets: list[dict[str, int]] = [{} for _ in kinds]
-    first_seq: dict[str, int] = {}
-    marks = tuple(f'"scenario":{orjson.dumps(s).decode()},' for s in follow)
-    walked: set[str] = set()
-    walks: list[tuple[int, str, str]] = []
-    for attempt, payload, seq in _raw_rows(log, query):
-        n = group_of.get(attempt)
-        if n is None:
-            continue
-        bucket = buckets[n]
-        count = bucket.get(payload)
-        if count is None:
-            bucket[payload] = 1
-            if payload not in first_seq:
-                first_seq[payload] = seq
-                if any(mark in payload for mark in marks):
-                    walked.add(payload)
-        else:
-            bucket[payload] = count + 1
-        if payload in walked:
-            walks.append((seq, attempt, payload))
-    decoded = {text: _answer(log, seq, text) for text, seq in first_seq.items()}
-    tally: AnswerTally[K] = AnswerTally()
-    for group, bucket in zip(kinds, buckets, strict=True):
-        for text, count in bucket.items():
-            tally.counts[group, decoded[text]] = count
-    steps: dict[tuple[str, str], list[RecordedAnswer]] = {}
-    for _, attempt, text in sorted(walks):
-        answer = decoded[text]
-        steps.setdefault((attempt, answer.scenario), []).append(answer)
-    for (attempt, scenario), walk in steps.items():
-        paths = tally.paths.setdefault((groups[attempt], scenario), {})
-        paths[tuple(walk)] = paths.get(tuple(walk), 0) + 1
-    return tally
+@dataclass(frozen=True, slots=True)
+class CompletedGroup:
+    """Completed attempts that share a course version, track, agency and unit (agency
+    None: the learner is not registered); ``first_seq`` is the start of the first."""
+
+    content_hash: str
+    track: str
+    agency: str | None
+    unit: str | None
+    first_seq: int
+    count: int
+
+
+TallyKey = tuple[str, str, str | None, str | None, int, int]
+"""content hash, track, agency, unit, earned, maximum of the attempts counted."""
+
+
+def completed_groups(log: EventLog, track: str | None = None) -> list[CompletedGroup]:
+    """The completed attempts (of ``track``), counted by version, track, agency and unit;
+    in the order of their first attempt."""
+    a, who = schema.attempts.c, schema.learners.c
+    query = (
+        select(a.content_hash, a.track, who.agency, who.unit, func.min(a.seq), func.count())
+        .select_from(schema.attempts.outerjoin(schema.learners, who.badge == a.learner))
+        .where(a.completed_seq.is_not(None))
+        .group_by(a.content_hash, a.track, who.agency, who.unit)
+        .order_by(func.min(a.seq))
+    )
+    if track is not None:
+        query = query.where(a.track == track)
+    return [CompletedGroup(*row) for row in _raw_rows(log, query)]
+
+
+def counted_answers(
+    log: EventLog, track: str | None = None
+) -> Iterator[tuple[TallyKey, RecordedAnswer, int]]:
+    """The answers of completed attempts (of ``track``), counted by attempt group and
+    answer: from ``answer_tally``, kept as attempts complete."""
+    t = schema.answer_tally.c
+    query = select(
+        t.content_hash,
+        t.track,
+        t.agency,
+        t.unit,
+        t.earned,
+        t.attempt_maximum,
+        t.scenario,
+        t.step,
+        t.selected,
+        t.verdict,
+        t.points,
+        t.maximum,
+        t.certainty,
+        t.count,
+    ).order_by(t.id)
+    if track is not None:
+        query = query.where(t.track == track)
+    answers: dict[tuple[Any, ...], RecordedAnswer] = {}
+    for row in _raw_rows(log, query):
+        fields = row[6:13]
+        answer = answers.get(fields)
+        if answer is None:
+            answer = answers[fields] = _tallied(log, *fields)
+        yield cast(TallyKey, row[:6]), answer, row[13]
+
+
+def counted_paths(
+    log: EventLog, scenarios: Collection[str], track: str | None = None
+) -> Iterator[tuple[TallyKey, str, tuple[RecordedAnswer, ...], int]]:
+    """For each of ``scenarios``, the paths completed attempts took through it (their
+    answers in the order given), counted by attempt group and path."""
+    if not scenarios:
+        return
+    t = schema.path_tally.c
+    query = (
+        select(
+            t.content_hash,
+            t.track,
+            t.agency,
+            t.unit,
+            t.earned,
+            t.attempt_maximum,
+            t.scenario,
+            t.path,
+            t.count,
+        )
+        .where(t.scenario.in_(sorted(scenarios)))
+        .order_by(t.id)
+    )
+    if track is not None:
+        query = query.where(t.track == track)
+    walks: dict[tuple[str, str], tuple[RecordedAnswer, ...]] = {}
+    for row in _raw_rows(log, query):
+        scenario, text = row[6], row[7]
+        walk = walks.get((scenario, text))
+        if walk is None:
+            walk = walks[scenario, text] = _walk(log, scenario, text)
+        yield cast(TallyKey, row[:6]), scenario, walk, row[8]
 
 
 # --- queries ----------------------------------------------------------------------------
 
 
-def _started(dialect: str, with_items: bool, track: str | None) -> Select[Any]:
-    """attempt, learner, seq, time, content_hash, track, module and items (JSON text, or
-    NULL) of every ``attempt_started`` event."""
-    c = schema.events.c
-    payload: ColumnElement[Any] = c.payload
-    if dialect == "postgresql":
-        payload = sql_cast(c.payload, JSONB)  # the column is text: read it as JSON
-    items = _json(dialect, payload, "items", raw=True) if with_items else null()
-    query = select(
-        c.attempt.label("attempt"),
-        c.learner.label("learner"),
-        c.seq.label("seq"),
-        c.time.label("time"),
-        _json(dialect, payload, "content_hash").label("content_hash"),
-        _json(dialect, payload, "track").label("track"),
-        _json(dialect, payload, "module").label("module"),
-        items.label("items"),
-    ).where(c.kind == "attempt_started")
-    if track is not None:
-        piece = orjson.dumps({"track": track}).decode()[1:-1]
-        escaped = piece.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(c.payload.like(f"%{escaped}%", escape="\\"))
-    return query
-
-
-def _json(dialect: str, payload: ColumnElement[Any], key: str, raw: bool = False) -> Any:
-    """A top-level payload field as text (``raw``: an array as JSON text)."""
-    if dialect == "postgresql":
-        value = payload[key]
-        return sql_cast(value, String) if raw else value.astext
-    return func.json_extract(payload, f"$.{key}", type_=String)
-
-
 def _raw_rows(log: EventLog, query: Select[Any]) -> Iterator[tuple[Any, ...]]:
     """The rows of ``query`` in one read snapshot, as the driver's plain tuples, fetched in
-    batches (from a server-side cursor on PostgreSQL). SQLAlchemy's rows cost more than
-    the rest of a pass over every answer in the record, hence the driver's cursor."""
+    batches (from a server-side cursor on PostgreSQL): SQLAlchemy's rows cost more than
+    the work done with 200,000 of them."""
     try:
         with read_transaction(log.engine) as conn:
             sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
@@ -245,17 +268,6 @@ def _changed(log: EventLog, seq: int, why: str) -> RecordsError:
     )
 
 
-def _outcome(log: EventLog, seq: int, text: str) -> tuple[int, int, bool]:
-    try:
-        data = orjson.loads(text)
-        earned, maximum, passed = data["earned"], data["maximum"], data["passed"]
-    except (ValueError, TypeError, KeyError) as exc:
-        raise _changed(log, seq, f"its attempt's completion is unreadable ({exc})") from exc
-    if not (isinstance(earned, int) and isinstance(maximum, int) and isinstance(passed, bool)):
-        raise _changed(log, seq, "its attempt's completion holds no score")
-    return earned, maximum, passed
-
-
 def _items(log: EventLog, seq: int, text: str) -> tuple[str, ...]:
     try:
         data = orjson.loads(text)
@@ -266,32 +278,108 @@ def _items(log: EventLog, seq: int, text: str) -> tuple[str, ...]:
     return tuple(data)
 
 
-def _answer(log: EventLog, seq: int, text: str) -> RecordedAnswer:
-    try:
-        data = orjson.loads(text)
-        scenario, step, selected = data["scenario"], data["step"], data["selected"]
-        verdict, points, maximum = data["verdict"], data["points"], data["maximum"]
-        certainty = data.get("certainty")
-    except (ValueError, TypeError, KeyError) as exc:
-        raise _changed(log, seq, f"the answer is unreadable ({exc})") from exc
-    well_formed = (
-        isinstance(scenario, str)
-        and isinstance(step, str)
-        and isinstance(selected, list)
-        and all(isinstance(s, str) for s in selected)
-        and verdict in _VERDICTS
-        and isinstance(points, int)
-        and isinstance(maximum, int)
-        and (certainty is None or certainty in CERTAINTIES)
+def _tally_changed(log: EventLog, why: str) -> RecordsError:
+    return RecordsError(
+        f"the answer tallies in {describe(log.engine.url)} were changed outside trainer: "
+        f"{why} (run 'trainer records check')"
     )
-    if not well_formed:
-        raise _changed(log, seq, "the answer does not have the shape trainer records")
+
+
+def _tallied(
+    log: EventLog,
+    scenario: str,
+    step: str,
+    selected: str,
+    verdict: str,
+    points: int,
+    maximum: int,
+    certainty: str | None,
+) -> RecordedAnswer:
+    try:
+        chosen = orjson.loads(selected)
+    except ValueError:
+        chosen = None
+    if not (isinstance(chosen, list) and all(isinstance(c, str) for c in chosen)):
+        raise _tally_changed(log, f"unreadable choices {selected!r}")
+    if verdict not in _VERDICTS:
+        raise _tally_changed(log, f"unknown verdict {verdict!r}")
+    if certainty is not None and certainty not in CERTAINTIES:
+        raise _tally_changed(log, f"unknown certainty {certainty!r}")
     return RecordedAnswer(
         scenario,
         step,
-        tuple(selected),
+        tuple(chosen),
         cast(Verdict, verdict),
         points,
         maximum,
-        cast(Certainty | None, certainty),
+        certainty,
     )
+
+
+def _walk(log: EventLog, scenario: str, text: str) -> tuple[RecordedAnswer, ...]:
+    try:
+        steps = orjson.loads(text)
+        return tuple(
+            _tallied(log, scenario, step, canonical_json(chosen).decode(), v, p, m, c)
+            for step, chosen, v, p, m, c in steps
+        )
+    except (ValueError, TypeError) as exc:
+        raise _tally_changed(log, f"an unreadable path {text!r}") from exc
+
+
+# --- standings --------------------------------------------------------------------------
+
+
+def learners_on_record(log: EventLog) -> dict[str, Learner]:
+    """Every registered learner, by badge, with their current role; in registration order."""
+    w = schema.learners.c
+    query = select(w.badge, w.name, w.agency, w.unit, w.officer_id, w.registered, w.role).order_by(
+        w.seq
+    )
+    return {
+        badge: Learner(badge, name, agency, unit, officer_id, parse_time(registered), _role(role))
+        for badge, name, agency, unit, officer_id, registered, role in _raw_rows(log, query)
+    }
+
+
+def latest_completions(log: EventLog, tracks: Sequence[str]) -> dict[str, dict[str, Completion]]:
+    """Each learner's latest completion of each of ``tracks``, by track and badge."""
+    c = schema.completions.c
+    newest = select(func.max(c.seq)).where(c.track.in_(list(tracks))).group_by(c.learner, c.track)
+    query = select(
+        c.learner,
+        c.track,
+        c.time,
+        c.course_id,
+        c.version,
+        c.content_hash,
+        c.recertification_months,
+    ).where(c.seq.in_(newest.scalar_subquery()))
+    found: dict[str, dict[str, Completion]] = {t: {} for t in tracks}
+    for badge, track, time, course_id, version, content_hash, months in _raw_rows(log, query):
+        when = parse_time(time)
+        found[track][badge] = Completion(
+            badge,
+            cast(TrackId, track),
+            when,
+            course_id,
+            version,
+            content_hash,
+            None if months is None else add_months(when, months),
+        )
+    return found
+
+
+def latest_starts(log: EventLog, tracks: Sequence[str]) -> dict[str, dict[str, datetime]]:
+    """When each learner began their latest attempt at each of ``tracks``."""
+    a = schema.attempts.c
+    newest = select(func.max(a.seq)).where(a.track.in_(list(tracks))).group_by(a.learner, a.track)
+    query = select(a.learner, a.track, a.started).where(a.seq.in_(newest.scalar_subquery()))
+    found: dict[str, dict[str, datetime]] = {t: {} for t in tracks}
+    for badge, track, started in _raw_rows(log, query):
+        found[track][badge] = parse_time(started)
+    return found
+
+
+def _role(value: str) -> Role:
+    return "officer" if value == "officer" else "learner"

@@ -28,7 +28,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 from trainer.datadir import data_dir
-from trainer.records import schema
+from trainer.records import projection, schema
 from trainer.records.events import GENESIS_HASH
 
 ENV_VAR = "TRAINER_DB"
@@ -195,6 +195,8 @@ def _prepare(engine: Engine) -> None:
             conn.execute(
                 insert(schema.meta).values(key="schema_version", value=str(schema.SCHEMA_VERSION))
             )
+        elif int(version) < schema.SCHEMA_VERSION:
+            _migrate(conn)
         head = conn.execute(
             select(schema.chain_head.c.id).where(schema.chain_head.c.id == schema.HEAD_ROW)
         ).first()
@@ -217,6 +219,17 @@ def _prepare(engine: Engine) -> None:
                 .where(schema.chain_head.c.id == schema.HEAD_ROW)
                 .values(count=schema.chain_head.c.count)
             )
+
+
+def _migrate(conn: Connection) -> None:
+    """From schema 1 (the log alone) to 2: the projection tables, just created, filled from
+    the log; in the transaction that created them, so a failure leaves schema 1 as it was."""
+    projection.rebuild(conn)
+    conn.execute(
+        update(schema.meta)
+        .where(schema.meta.c.key == "schema_version")
+        .values(value=str(schema.SCHEMA_VERSION))
+    )
 
 
 def _check_version(value: str, url: URL) -> None:

@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from trainer.content.course import canonical_json
-from trainer.records import schema
+from trainer.records import projection, schema
 from trainer.records.chain import ChainReport, ChainRow, verify_chain
 from trainer.records.db import RecordsError, connect, describe, read_transaction, records_error
 from trainer.records.events import (
@@ -159,6 +159,7 @@ class EventLog:
             .where(schema.chain_head.c.id == schema.HEAD_ROW)
             .values(count=seq, hash=digest)
         )
+        projection.project(conn, seq, time, event.kind, event.learner, event.attempt, event.payload)
         return StoredEvent(
             seq=seq,
             time=parse_time(time),
@@ -284,13 +285,21 @@ class EventLog:
         return head
 
     def check(self) -> ChainReport:
-        """Recompute every hash and link, and compare the end of the chain with its head."""
+        """Recompute every hash and link, and compare the end of the chain with its head;
+        then recompute the projection tables from the intact log and compare them with
+        what is stored (reports read those: a changed row would change a report)."""
         with _reading(self.engine) as conn:
             head = _read_head(conn)
             rows = conn.execute(
                 _events_query().order_by(schema.events.c.seq).execution_options(yield_per=1000)
             )
-            return verify_chain((ChainRow(*row) for row in rows), head)
+            report = verify_chain((ChainRow(*row) for row in rows), head)
+            if not report.ok:
+                return report
+            problem = projection.check(conn)
+        if problem is not None:
+            return ChainReport(False, report.count, report.head_hash, None, problem)
+        return report
 
     def _stored(
         self, row: Row[int, str, str, str | None, str | None, str, str, str]

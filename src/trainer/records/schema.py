@@ -5,14 +5,20 @@ JSON column could re-serialise, a DateTime column could round). ``chain_head`` i
 (count, hash of the last event), updated in the transaction of each append: it is what
 makes removing the last events detectable, and on PostgreSQL its row lock serialises
 writers. ``UNIQUE(prev_hash)`` means the chain cannot fork even if that lock were skipped.
+
+The other tables are projections of the log for reports over a whole department: the
+learners, attempts, answers and completions it records, as columns. Each is written in the
+transaction of the append it follows from (projection.py), so it never disagrees with the
+log; ``trainer records check`` recomputes them from the log to prove it.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text
+from sqlalchemy import BigInteger, Boolean, Column, Index, Integer, MetaData, String, Table, Text
 
-SCHEMA_VERSION = 1
-"""The newest schema this code reads and writes; kept in ``meta`` as ``schema_version``."""
+SCHEMA_VERSION = 2
+"""The newest schema this code reads and writes; kept in ``meta`` as ``schema_version``.
+1: the log alone. 2: the projection tables below (an older database gains them on open)."""
 
 HEAD_ROW = 1
 """The id of the one ``chain_head`` row."""
@@ -47,3 +53,126 @@ chain_head = Table(
     Column("count", Integer, nullable=False),
     Column("hash", String(64), nullable=False),
 )
+
+
+learners = Table(
+    "learners",
+    metadata,
+    Column("badge", String, primary_key=True),
+    Column("seq", Integer, nullable=False),  # of the registration
+    Column("registered", String(32), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("agency", Text, nullable=False),
+    Column("unit", Text),
+    Column("officer_id", Text),
+    Column("role", String(16), nullable=False),
+)
+
+attempts = Table(
+    "attempts",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("seq", Integer, nullable=False, unique=True),  # of the start; chain order
+    Column("learner", String, nullable=False),
+    Column("started", String(32), nullable=False),
+    Column("course_id", String, nullable=False),
+    Column("version", String, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("track", String, nullable=False),
+    Column("module", String, nullable=False),
+    Column("seed", BigInteger, nullable=False),
+    Column("items", Text, nullable=False),  # canonical JSON list of scenario ids
+    Column("completed_seq", Integer),
+    Column("completed", String(32)),
+    Column("earned", Integer),
+    Column("maximum", Integer),
+    Column("passed", Boolean),
+    Index("ix_attempts_learner_track_seq", "learner", "track", "seq"),
+    Index("ix_attempts_completed_track", "completed_seq", "track"),
+)
+
+answers = Table(
+    "answers",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("attempt", String, nullable=False, index=True),
+    Column("learner", String, nullable=False),
+    Column("time", String(32), nullable=False),
+    Column("scenario", String, nullable=False),
+    Column("step", String, nullable=False),
+    Column("selected", Text, nullable=False),  # canonical JSON list of choice ids
+    Column("points", Integer, nullable=False),
+    Column("maximum", Integer, nullable=False),
+    Column("verdict", String(16), nullable=False),
+    Column("certainty", String(16)),
+)
+
+completions = Table(
+    "completions",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("learner", String, nullable=False),
+    Column("track", String, nullable=False),
+    Column("time", String(32), nullable=False),
+    Column("course_id", String, nullable=False),
+    Column("version", String, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("recertification_months", Integer),
+    Index("ix_completions_learner_track_seq", "learner", "track", "seq"),
+)
+
+# Answers of completed attempts, counted by what item analysis groups them by: the
+# attempt's course version, track, learner's agency and unit (NULL agency: a learner not
+# registered), score and maximum, and the answer itself. Bumped when an attempt completes:
+# a department's item analysis reads thousands of rows here instead of millions.
+_TALLY_KEY = (
+    "content_hash",
+    "track",
+    "agency",
+    "unit",
+    "earned",
+    "attempt_maximum",
+    "scenario",
+)
+
+answer_tally = Table(
+    "answer_tally",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("content_hash", String(64), nullable=False),
+    Column("track", String, nullable=False),
+    Column("agency", Text),
+    Column("unit", Text),
+    Column("earned", Integer, nullable=False),
+    Column("attempt_maximum", Integer, nullable=False),
+    Column("scenario", String, nullable=False),
+    Column("step", String, nullable=False),
+    Column("selected", Text, nullable=False),
+    Column("verdict", String(16), nullable=False),
+    Column("points", Integer, nullable=False),
+    Column("maximum", Integer, nullable=False),
+    Column("certainty", String(16)),
+    Column("count", Integer, nullable=False),
+    Index("ix_answer_tally_key", *_TALLY_KEY, "step"),
+)
+
+path_tally = Table(
+    "path_tally",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("content_hash", String(64), nullable=False),
+    Column("track", String, nullable=False),
+    Column("agency", Text),
+    Column("unit", Text),
+    Column("earned", Integer, nullable=False),
+    Column("attempt_maximum", Integer, nullable=False),
+    Column("scenario", String, nullable=False),
+    # Canonical JSON: the attempt's answers in the scenario, in the order given, each
+    # [step, selected, verdict, points, maximum, certainty].
+    Column("path", Text, nullable=False),
+    Column("count", Integer, nullable=False),
+    Index("ix_path_tally_key", *_TALLY_KEY),
+)
+
+PROJECTIONS = (learners, attempts, answers, completions, answer_tally, path_tally)
+"""The tables derived from the log, in the order they are checked."""

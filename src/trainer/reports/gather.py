@@ -10,7 +10,15 @@ from collections.abc import Callable
 from typing import Literal
 
 from trainer.content.course import CourseBundle
-from trainer.records.answers import AttemptFacts, attempt_facts, tally_answers
+from trainer.records.answers import (
+    AnswerTally,
+    CompletedGroup,
+    TallyKey,
+    attempt_facts,
+    completed_groups,
+    counted_answers,
+    counted_paths,
+)
 from trainer.records.history import completion_from, history_from
 from trainer.records.service import Records
 from trainer.reports.impact import (
@@ -64,21 +72,30 @@ def item_report(
     """Item analysis of every completed attempt (of ``track``), by cohort."""
     log = records.log
     current = records.bundle
-    facts = attempt_facts(log, completed_only=True, track=track)
-    versions = {h: records.version(h) for h in dict.fromkeys(a.content_hash for a in facts)}
-    cohort_of, cohorts = _cohorts(records, by, facts)
-    groups: dict[str, AttemptGroup] = {}
-    interned: dict[tuple[str, str, int, int], AttemptGroup] = {}
+    completed = completed_groups(log, track)
+    versions = {h: records.version(h) for h in dict.fromkeys(g.content_hash for g in completed)}
+    cohort_of, cohorts = _cohorts(records, by, completed)
     attempts: Counter[str] = Counter()
-    for a in facts:
-        cohort = cohort_of(a)
-        attempts[cohort] += 1
-        key = (a.content_hash, cohort, a.earned or 0, a.maximum or 0)
+    for g in completed:
+        attempts[cohort_of(g.content_hash, g.track, g.agency, g.unit)] += g.count
+    interned: dict[TallyKey, AttemptGroup] = {}
+
+    def group_of(key: TallyKey) -> AttemptGroup:
         group = interned.get(key)
         if group is None:
-            group = interned[key] = AttemptGroup(*key)
-        groups[a.id] = group
-    tally = tally_answers(log, groups, follow=branching_scenarios([current, *versions.values()]))
+            content_hash, track_id, agency, unit, earned, maximum = key
+            cohort = cohort_of(content_hash, track_id, agency, unit)
+            group = interned[key] = AttemptGroup(content_hash, cohort, earned, maximum)
+        return group
+
+    tally: AnswerTally[AttemptGroup] = AnswerTally()
+    for key, answer, count in counted_answers(log, track):
+        at = (group_of(key), answer)
+        tally.counts[at] = tally.counts.get(at, 0) + count
+    follow = branching_scenarios([current, *versions.values()])
+    for key, scenario, walk, count in counted_paths(log, follow, track):
+        paths = tally.paths.setdefault((group_of(key), scenario), {})
+        paths[walk] = paths.get(walk, 0) + count
     tracks = [t for t, _ in current.course.tracks.items() if track is None or t == track]
     shown = [m.id for t in tracks for m in current.track_modules(t)]
     return analyse(
@@ -93,31 +110,36 @@ def item_report(
     )
 
 
+CohortOf = Callable[[str, str, str | None, str | None], str]
+"""The cohort of attempts from their content hash, track, agency and unit."""
+
+
 def _cohorts(
-    records: Records, by: Cohort | None, facts: list[AttemptFacts]
-) -> tuple[Callable[[AttemptFacts], str], list[str]]:
-    """How to name an attempt's cohort, and the cohorts in the order to show them."""
+    records: Records, by: Cohort | None, completed: list[CompletedGroup]
+) -> tuple[CohortOf, list[str]]:
+    """How to name the cohort of attempts, and the cohorts in the order to show them."""
     if by is None:
-        return (lambda _: "all"), ["all"]
+        return (lambda *_: "all"), ["all"]
     if by == "track":
         order = [t for t, _ in records.bundle.course.tracks.items()]
-        seen = {a.track for a in facts}
-        return (lambda a: a.track), [t for t in order if t in seen] + sorted(seen - set(order))
+        seen = {g.track for g in completed}
+        return (lambda _h, t, _a, _u: t), [t for t in order if t in seen] + sorted(
+            seen - set(order)
+        )
     if by == "version":
         on_record = versions_on_record(records)
         labels = version_labels(on_record, records.bundle)
-        seen_hashes = {a.content_hash for a in facts}
+        seen_hashes = {g.content_hash for g in completed}
         ordered = [labels[v.content_hash] for v in on_record if v.content_hash in seen_hashes]
-        return (lambda a: labels.get(a.content_hash, a.content_hash[:12])), ordered
-    learners = history_from(records.log.events(kinds=["learner_registered"])).learners
+        return (lambda h, _t, _a, _u: labels.get(h, h[:12])), ordered
 
-    def of(a: AttemptFacts) -> str:
-        learner = learners.get(a.badge)
-        if learner is None:
+    def of(_h: str, _t: str, agency: str | None, unit: str | None) -> str:
+        if agency is None:  # no registration for the badge
             return "(unregistered)"
-        return learner.agency if by == "agency" else (learner.unit or NO_UNIT)
+        return agency if by == "agency" else (unit or NO_UNIT)
 
-    return of, sorted({of(a) for a in facts}, key=str.casefold)
+    names = {of(g.content_hash, g.track, g.agency, g.unit) for g in completed}
+    return of, sorted(names, key=str.casefold)
 
 
 def impact_report(records: Records, since: str, *, scope: Scope = "current") -> ImpactReport:

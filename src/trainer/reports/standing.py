@@ -1,8 +1,8 @@
 """Where each learner stands on each track today: certified, due, expired, in progress or
 never, read for a whole department at once.
 
-A department's record holds millions of events; this reads only the registrations, and
-each learner's latest completion and latest attempt of each track (thousands of rows).
+A department's record holds millions of events; this reads the projections kept beside
+the log: the learners, and each one's latest completion and attempt of each track.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from trainer.content.models import TrackId
-from trainer.records.history import Completion, Learner, completion_from, history_from
+from trainer.records import answers
+from trainer.records.history import Completion, Learner
 from trainer.records.service import RENEWAL_WINDOW, Records
 
 State = Literal["certified", "due", "expired", "in progress", "never"]
@@ -98,8 +99,8 @@ def latest_completions(
     records: Records, tracks: Sequence[TrackId]
 ) -> dict[TrackId, dict[str, Completion]]:
     """Each learner's latest completion of each of ``tracks``, by track and badge."""
-    found = records.log.latest_per_learner_by("policy_acknowledged", "track", tracks)
-    return {t: {str(e.learner): completion_from(e) for e in found[t]} for t in tracks}
+    found = answers.latest_completions(records.log, tracks)
+    return {t: found[t] for t in tracks}
 
 
 def latest_starts(
@@ -107,14 +108,13 @@ def latest_starts(
 ) -> dict[TrackId, dict[str, datetime]]:
     """When each learner began their latest attempt at each of ``tracks``, by track and
     badge."""
-    found = records.log.latest_per_learner_by("attempt_started", "track", tracks)
-    return {t: {str(e.learner): e.time for e in found[t]} for t in tracks}
+    found = answers.latest_starts(records.log, tracks)
+    return {t: found[t] for t in tracks}
 
 
 def registered(records: Records) -> dict[str, Learner]:
     """Every learner, by badge, with their current role."""
-    events = records.log.events(kinds=["learner_registered", "learner_role_changed"])
-    return history_from(events).learners
+    return answers.learners_on_record(records.log)
 
 
 def matches(learner: Learner, agency: str | None, unit: str | None) -> bool:

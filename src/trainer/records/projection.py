@@ -1,0 +1,510 @@
+"""The projection tables (learners, attempts, answers, completions): the log as columns.
+
+Reports over a whole department read these with SQL aggregates instead of parsing millions
+of JSON payloads. They are written three ways, all from the row functions here, so the
+three cannot drift apart:
+
+- :func:`project`, in the transaction of each append (a projection never disagrees with
+  the log it follows from, not even for a moment);
+- :func:`rebuild`, from the whole log: the migration of a database from before they
+  existed, and a department's database loaded in bulk;
+- :func:`check`, which recomputes them from the log and names the first row that differs
+  (``trainer records check``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from sqlalchemy import ColumnElement, Connection, Table, and_, delete, insert, select, update
+
+from trainer.content.course import canonical_json
+from trainer.records import schema
+
+Payload = Mapping[str, Any]
+Values = dict[str, Any]
+
+_BATCH = 10_000
+_KINDS = (
+    "learner_registered",
+    "learner_role_changed",
+    "attempt_started",
+    "answer_recorded",
+    "attempt_completed",
+    "policy_acknowledged",
+)
+
+
+def _json_list(value: object) -> str:
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise ValueError("not a list of ids")
+    return canonical_json(list(value)).decode()
+
+
+def _opt_text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _learner_row(seq: int, time: str, p: Payload) -> Values:
+    # As history_from reads a registration: unit and officer id optional, role "learner"
+    # unless it says "officer" (registrations from before roles carry none).
+    return {
+        "badge": str(p["badge"]),
+        "seq": seq,
+        "registered": time,
+        "name": str(p["name"]),
+        "agency": str(p["agency"]),
+        "unit": _opt_text(p.get("unit")),
+        "officer_id": _opt_text(p.get("officer_id")),
+        "role": role_of(p),
+    }
+
+
+def role_of(p: Payload) -> str:
+    return "officer" if p.get("role") == "officer" else "learner"
+
+
+def _attempt_row(
+    seq: int, time: str, learner: str | None, attempt: str | None, p: Payload
+) -> Values:
+    if learner is None or attempt is None:
+        raise ValueError("an attempt belongs to a learner and has an id")
+    return {
+        "id": str(attempt),
+        "seq": seq,
+        "learner": str(learner),
+        "started": time,
+        "course_id": str(p["course_id"]),
+        "version": str(p["version"]),
+        "content_hash": str(p["content_hash"]),
+        "track": str(p["track"]),
+        "module": str(p["module"]),
+        "seed": int(p["seed"]),
+        "items": _json_list(p.get("items")),
+    }
+
+
+def _completion_values(seq: int, time: str, p: Payload) -> Values:
+    """What an ``attempt_completed`` event sets on its attempt's row."""
+    return {
+        "completed_seq": seq,
+        "completed": time,
+        "earned": int(p["earned"]),
+        "maximum": int(p["maximum"]),
+        "passed": bool(p["passed"]),
+    }
+
+
+_OPEN: Values = dict.fromkeys(("completed_seq", "completed", "earned", "maximum", "passed"))
+
+
+def _answer_row(
+    seq: int, time: str, learner: str | None, attempt: str | None, p: Payload
+) -> Values:
+    if learner is None or attempt is None:
+        raise ValueError("an answer belongs to a learner's attempt")
+    certainty = p.get("certainty")
+    return {
+        "seq": seq,
+        "attempt": str(attempt),
+        "learner": str(learner),
+        "time": time,
+        "scenario": str(p["scenario"]),
+        "step": str(p["step"]),
+        "selected": _json_list(p.get("selected")),
+        "points": int(p["points"]),
+        "maximum": int(p["maximum"]),
+        "verdict": str(p["verdict"]),
+        "certainty": None if certainty is None else str(certainty),
+    }
+
+
+def _acknowledgement_row(seq: int, time: str, learner: str | None, p: Payload) -> Values:
+    if learner is None:
+        raise ValueError("a completion belongs to a learner")
+    months = p.get("recertification_months")
+    return {
+        "seq": seq,
+        "learner": str(learner),
+        "track": str(p["track"]),
+        "time": time,
+        "course_id": str(p["course_id"]),
+        "version": str(p["version"]),
+        "content_hash": str(p["content_hash"]),
+        "recertification_months": months if isinstance(months, int) else None,
+    }
+
+
+def _shaped(build: Callable[..., Values]) -> Callable[..., Values | None]:
+    """``build``, or None for a payload without the shape trainer writes: the log itself
+    takes any JSON object (its own tests do), and only trainer's events are projected."""
+
+    def shaped(*args: Any) -> Values | None:
+        try:
+            return build(*args)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
+
+    return shaped
+
+
+learner_row = _shaped(_learner_row)
+attempt_row = _shaped(_attempt_row)
+completion_values = _shaped(_completion_values)
+answer_row = _shaped(_answer_row)
+acknowledgement_row = _shaped(_acknowledgement_row)
+
+
+# --- the tallies of a completed attempt -------------------------------------------------
+
+_BASE = ("content_hash", "track", "agency", "unit", "earned", "attempt_maximum", "scenario")
+ANSWER_TALLY = (*_BASE, "step", "selected", "verdict", "points", "maximum", "certainty")
+"""The key columns of ``answer_tally``, in the order of its key tuples."""
+PATH_TALLY = (*_BASE, "path")
+"""The key columns of ``path_tally``."""
+
+Key = tuple[Any, ...]
+
+
+def tallies(
+    attempt: Values, learner: Values | None, answers: Sequence[Values]
+) -> tuple[Counter[Key], Counter[Key]]:
+    """What a completed ``attempt`` adds to ``answer_tally`` and ``path_tally``: its
+    ``answers`` (in chain order) counted by key, and its path through each scenario."""
+    agency = None if learner is None else learner["agency"]
+    unit = None if learner is None else learner["unit"]
+    base = (
+        attempt["content_hash"],
+        attempt["track"],
+        agency,
+        unit,
+        attempt["earned"],
+        attempt["maximum"],
+    )
+    counted: Counter[Key] = Counter()
+    walks: dict[str, list[list[Any]]] = {}
+    for a in answers:
+        counted[
+            (
+                *base,
+                a["scenario"],
+                a["step"],
+                a["selected"],
+                a["verdict"],
+                a["points"],
+                a["maximum"],
+                a["certainty"],
+            )
+        ] += 1
+        walks.setdefault(a["scenario"], []).append(
+            [
+                a["step"],
+                orjson.loads(a["selected"]),
+                a["verdict"],
+                a["points"],
+                a["maximum"],
+                a["certainty"],
+            ]
+        )
+    paths: Counter[Key] = Counter(
+        (*base, scenario, canonical_json(walk).decode()) for scenario, walk in walks.items()
+    )
+    return counted, paths
+
+
+def _bump(conn: Connection, table: Table, columns: Sequence[str], key: Key, n: int) -> None:
+    # Under the log's write lock no other writer can race this update-or-insert.
+    match: list[ColumnElement[bool]] = [
+        table.c[c].is_(None) if v is None else table.c[c] == v
+        for c, v in zip(columns, key, strict=True)
+    ]
+    done = conn.execute(update(table).where(and_(*match)).values(count=table.c.count + n))
+    if done.rowcount == 0:
+        conn.execute(insert(table).values({**dict(zip(columns, key, strict=True)), "count": n}))
+
+
+def _tally_completion(conn: Connection, attempt_id: str) -> None:
+    a, who, n = schema.attempts.c, schema.learners.c, schema.answers.c
+    attempt = conn.execute(select(schema.attempts).where(a.id == attempt_id)).first()
+    if attempt is None:
+        return
+    row = dict(attempt._mapping)
+    learner = conn.execute(select(schema.learners).where(who.badge == row["learner"])).first()
+    answers = conn.execute(
+        select(schema.answers).where(n.attempt == attempt_id).order_by(n.seq)
+    ).all()
+    counted, paths = tallies(
+        row,
+        None if learner is None else dict(learner._mapping),
+        [dict(x._mapping) for x in answers],
+    )
+    for key, count in counted.items():
+        _bump(conn, schema.answer_tally, ANSWER_TALLY, key, count)
+    for key, count in paths.items():
+        _bump(conn, schema.path_tally, PATH_TALLY, key, count)
+
+
+# --- in the append's transaction --------------------------------------------------------
+
+
+def project(
+    conn: Connection,
+    seq: int,
+    time: str,
+    kind: str,
+    learner: str | None,
+    attempt: str | None,
+    payload: Payload,
+) -> None:
+    """Bring the projections in step with the event just appended (same transaction)."""
+    if kind == "answer_recorded":
+        row = answer_row(seq, time, learner, attempt, payload)
+        if row is not None:
+            conn.execute(insert(schema.answers).values(row))
+    elif kind == "attempt_started":
+        row = attempt_row(seq, time, learner, attempt, payload)
+        if row is not None:
+            # A second start of one attempt id (trainer never writes one) replaces the
+            # first, as when the projections are rebuilt.
+            conn.execute(delete(schema.attempts).where(schema.attempts.c.id == row["id"]))
+            conn.execute(insert(schema.attempts).values(**row, **_OPEN))
+    elif kind == "attempt_completed":
+        values = completion_values(seq, time, payload)
+        if values is not None and attempt is not None:
+            conn.execute(
+                update(schema.attempts).where(schema.attempts.c.id == attempt).values(values)
+            )
+            _tally_completion(conn, attempt)
+    elif kind == "policy_acknowledged":
+        row = acknowledgement_row(seq, time, learner, payload)
+        if row is not None:
+            conn.execute(insert(schema.completions).values(row))
+    elif kind == "learner_registered":
+        row = learner_row(seq, time, payload)
+        if row is not None:
+            # A second registration of a badge (trainer refuses one) replaces the first,
+            # as history_from reads it.
+            c = schema.learners.c
+            conn.execute(delete(schema.learners).where(c.badge == row["badge"]))
+            conn.execute(insert(schema.learners).values(row))
+    elif kind == "learner_role_changed":
+        conn.execute(
+            update(schema.learners)
+            .where(schema.learners.c.badge == learner)
+            .values(role=role_of(payload))
+        )
+
+
+# --- from the whole log -----------------------------------------------------------------
+
+
+@dataclass
+class _Folded:
+    """The projections of a log, folded in chain order; answers are handed on as they come
+    (millions: never all held at once)."""
+
+    learners: dict[str, Values] = field(default_factory=dict)
+    attempts: dict[str, Values] = field(default_factory=dict)
+    completions: dict[int, Values] = field(default_factory=dict)
+    answer_tally: Counter[Key] = field(default_factory=Counter)
+    path_tally: Counter[Key] = field(default_factory=Counter)
+    # The answers of each attempt not yet completed (a handful at any time).
+    open_answers: dict[str, list[Values]] = field(default_factory=dict)
+
+    def add(
+        self,
+        row: tuple[int, str, str, str | None, str | None, str],
+        on_answer: Callable[[Values], None],
+    ) -> None:
+        seq, time, kind, learner, attempt, text = row
+        try:
+            p = orjson.loads(text)
+        except orjson.JSONDecodeError:
+            return  # the chain check names it; nothing a report could read
+        if not isinstance(p, dict):
+            return
+        if kind == "answer_recorded":
+            answer = answer_row(seq, time, learner, attempt, p)
+            if answer is not None:
+                on_answer(answer)
+                self.open_answers.setdefault(answer["attempt"], []).append(answer)
+        elif kind == "attempt_started":
+            found = attempt_row(seq, time, learner, attempt, p)
+            if found is not None:
+                self.attempts.pop(found["id"], None)  # a restart goes last, as on append
+                self.attempts[found["id"]] = {**found, **_OPEN}
+        elif kind == "attempt_completed":
+            target = self.attempts.get(str(attempt))
+            values = completion_values(seq, time, p)
+            if target is not None and values is not None and attempt is not None:
+                target.update(values)
+                counted, paths = tallies(
+                    target,
+                    self.learners.get(target["learner"]),
+                    self.open_answers.pop(target["id"], []),
+                )
+                self.answer_tally.update(counted)
+                self.path_tally.update(paths)
+        elif kind == "policy_acknowledged":
+            done = acknowledgement_row(seq, time, learner, p)
+            if done is not None:
+                self.completions[seq] = done
+        elif kind == "learner_registered":
+            found = learner_row(seq, time, p)
+            if found is not None:
+                self.learners[found["badge"]] = found
+        elif kind == "learner_role_changed":
+            known = self.learners.get(str(learner))
+            if known is not None:
+                known["role"] = role_of(p)
+
+
+def _log_rows(
+    conn: Connection, kinds: Iterable[str] = _KINDS
+) -> Iterator[tuple[int, str, str, str | None, str | None, str]]:
+    c = schema.events.c
+    query = (
+        select(c.seq, c.time, c.kind, c.learner, c.attempt, c.payload)
+        .where(c.kind.in_(list(kinds)))
+        .order_by(c.seq)
+        .execution_options(yield_per=_BATCH, stream_results=True)
+    )
+    for row in conn.execute(query):
+        yield tuple(row)
+
+
+def rebuild(conn: Connection) -> None:
+    """Empty the projections and fill them again from the log, in ``conn``'s transaction."""
+    for table in schema.PROJECTIONS:
+        conn.execute(delete(table))
+    folded = _Folded()
+    pending: list[Values] = []
+    for row in _log_rows(conn):
+        folded.add(row, pending.append)
+        if len(pending) >= _BATCH:
+            conn.execute(insert(schema.answers), pending)
+            pending.clear()
+    if pending:
+        conn.execute(insert(schema.answers), pending)
+    for table, values in (
+        (schema.learners, list(folded.learners.values())),
+        (schema.attempts, list(folded.attempts.values())),
+        (schema.completions, list(folded.completions.values())),
+    ):
+        for start in range(0, len(values), _BATCH):
+            conn.execute(insert(table), values[start : start + _BATCH])
+    for table, columns, counter in (
+        (schema.answer_tally, ANSWER_TALLY, folded.answer_tally),
+        (schema.path_tally, PATH_TALLY, folded.path_tally),
+    ):
+        rows = [{**dict(zip(columns, k, strict=True)), "count": n} for k, n in counter.items()]
+        for start in range(0, len(rows), _BATCH):
+            conn.execute(insert(table), rows[start : start + _BATCH])
+
+
+# --- checking ---------------------------------------------------------------------------
+
+
+def _key_of(table: Table) -> str:
+    return next(iter(table.primary_key.columns)).name
+
+
+def _describe(table: Table, key: object) -> str:
+    if table is schema.learners:
+        return f"learner {key}"
+    if table is schema.attempts:
+        return f"attempt {key}"
+    if table is schema.answers:
+        return f"the answer of event {key}"
+    return f"the completion of event {key}"
+
+
+def _difference(table: Table, key: object, stored: Values | None, wanted: Values | None) -> str:
+    name = f"the {table.name} row of {_describe(table, key)}"
+    if stored is None:
+        return f"{name} is missing from the {table.name} table"
+    if wanted is None:
+        return f"{name} is in the {table.name} table but not in the log"
+    for column, value in wanted.items():
+        if stored.get(column) != value:
+            return f"{name} says {column} = {stored.get(column)!r} where the log says {value!r}"
+    return f"{name} differs from the log"  # pragma: no cover (a column outside wanted)
+
+
+def _stored(conn: Connection, table: Table) -> Iterator[Values]:
+    key = table.c[_key_of(table)]
+    query = select(table).order_by(key).execution_options(yield_per=_BATCH, stream_results=True)
+    for row in conn.execute(query):
+        yield dict(row._mapping)
+
+
+def check(conn: Connection) -> str | None:
+    """None when every projection row is what the log says it should be; else a sentence
+    naming the first row that was changed, added or deleted. One pass over the log; the
+    answers table (millions of rows) is read beside it in the same order, never whole."""
+    answers = _AnswerCheck(_stored(conn, schema.answers))
+    folded = _Folded()
+    for row in _log_rows(conn):
+        folded.add(row, answers.expect)
+        if answers.problem is not None:
+            return answers.problem
+    problem = answers.finish()
+    if problem is not None:
+        return problem
+    wanted: dict[Table, dict[Any, Values]] = {
+        schema.learners: folded.learners,
+        schema.attempts: folded.attempts,
+        schema.completions: folded.completions,
+    }
+    for table, rows in wanted.items():
+        key = _key_of(table)
+        have = {row[key]: row for row in _stored(conn, table)}
+        for k in sorted(rows.keys() | have.keys()):
+            if have.get(k) != rows.get(k):
+                return _difference(table, k, have.get(k), rows.get(k))
+    for table, columns, counter in (
+        (schema.answer_tally, ANSWER_TALLY, folded.answer_tally),
+        (schema.path_tally, PATH_TALLY, folded.path_tally),
+    ):
+        stored: Counter[Key] = Counter()
+        for found in _stored(conn, table):
+            stored[tuple(found[c] for c in columns)] += found["count"]
+        for k in sorted(stored.keys() | counter.keys(), key=repr):
+            if stored[k] != counter[k]:
+                what = ", ".join(f"{c} {v!r}" for c, v in zip(columns, k, strict=True))
+                return (
+                    f"the {table.name} table counts {stored[k]} where the log counts "
+                    f"{counter[k]} for {what}"
+                )
+    return None
+
+
+class _AnswerCheck:
+    """The stored answers, compared one by one with the answers the log gives."""
+
+    def __init__(self, stored: Iterator[Values]) -> None:
+        self.stored = stored
+        self.have = next(stored, None)
+        self.problem: str | None = None
+
+    def expect(self, want: Values) -> None:
+        if self.problem is not None:
+            return
+        have, t = self.have, schema.answers
+        if have is not None and have["seq"] < want["seq"]:
+            self.problem = _difference(t, have["seq"], have, None)
+        elif have is None or have["seq"] != want["seq"]:
+            self.problem = _difference(t, want["seq"], None, want)
+        elif have != want:
+            self.problem = _difference(t, want["seq"], have, want)
+        else:
+            self.have = next(self.stored, None)
+
+    def finish(self) -> str | None:
+        if self.problem is None and self.have is not None:
+            self.problem = _difference(schema.answers, self.have["seq"], self.have, None)
+        return self.problem

@@ -1,0 +1,154 @@
+"""The projection tables: kept in step with each append, rebuilt when a schema-1 database
+is opened, and checked against the log by ``trainer records check``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, delete, select, text, update
+
+from course_factory import Ticker, make_course
+from trainer.content.course import load_course
+from trainer.records import EventLog, NewEvent, connect, projection, schema
+from trainer.records.service import Records
+
+
+def _dump(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
+    """Every projection row, in key order (answer_tally and path_tally without their
+    surrogate ids, which depend on insertion order)."""
+    found: dict[str, list[tuple[object, ...]]] = {}
+    with engine.connect() as conn:
+        for table in schema.PROJECTIONS:
+            columns = [c for c in table.c if c.name != "id" or table.name in ("attempts",)]
+            rows = conn.execute(select(*columns)).all()
+            found[table.name] = sorted((tuple(r) for r in rows), key=repr)
+    return found
+
+
+@pytest.fixture
+def department(db_url: str, tmp_path: Path) -> Iterator[Records]:
+    """Two learners, one a training officer; attempts completed, one left open, one track
+    attested; every answer asked for certainty."""
+    root = make_course(tmp_path / "course", ask_certainty=True)
+    clock = Ticker()
+    records = Records(EventLog(connect(db_url), clock), load_course(root), clock=clock)
+    records.register("Dana Reyes", "4471", "Test PD", unit="Patrol")
+    records.register("Sam Ito", "5120", "Other PD")
+    records.set_role("5120", "officer")
+    for badge, answers in (("4471", ["a"] * 6), ("5120", ["b", "a", "a", "a", "a", "a"])):
+        attempt = records.start_attempt(badge, "onboarding", "basics")
+        for i, choice in enumerate(answers):
+            records.answer(attempt.id, f"basics-{i}", "q", [choice], certainty="sure")
+        records.complete(attempt.id)
+    records.attest("4471", "onboarding", "4471")
+    records.start_attempt("5120", "refresher", "review")
+    yield records
+    records.log.close()
+
+
+def test_each_append_keeps_the_projections_as_a_rebuild_makes_them(
+    department: Records,
+) -> None:
+    engine = department.log.engine
+    kept = _dump(engine)
+    assert len(kept["learners"]) == 2
+    assert [r[-1] for r in sorted(kept["learners"])] == ["learner", "officer"]
+    assert len(kept["attempts"]) == 3
+    assert len(kept["answers"]) == 12
+    assert len(kept["completions"]) == 1
+    assert sum(int(str(r[-1])) for r in kept["answer_tally"]) == 12
+    with engine.begin() as conn:
+        projection.rebuild(conn)
+    assert _dump(engine) == kept
+    assert department.log.check().ok
+
+
+def test_a_schema_1_database_gains_its_projections_on_open(
+    department: Records, db_url: str
+) -> None:
+    engine = department.log.engine
+    kept = _dump(engine)
+    department.log.close()
+    raw = create_engine(db_url)
+    try:
+        with raw.begin() as conn:  # as the previous trainer left it: the log alone
+            for table in reversed(schema.PROJECTIONS):
+                conn.execute(text(f"DROP TABLE {table.name}"))
+            conn.execute(text("UPDATE meta SET value = '1' WHERE key = 'schema_version'"))
+        reopened = connect(db_url)
+        try:
+            assert _dump(reopened) == kept
+            with reopened.connect() as conn:
+                version = conn.execute(
+                    select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")
+                ).scalar()
+            assert version == str(schema.SCHEMA_VERSION)
+            assert EventLog(reopened).check().ok
+        finally:
+            reopened.dispose()
+    finally:
+        raw.dispose()
+
+
+def _reason(records: Records) -> str:
+    report = records.log.check()
+    assert not report.ok
+    return report.reason
+
+
+def test_check_names_a_changed_answer_row(department: Records) -> None:
+    a = schema.answers.c
+    with department.log.engine.begin() as conn:
+        seq = conn.execute(select(a.seq).order_by(a.seq).limit(1)).scalar_one()
+        conn.execute(update(schema.answers).where(a.seq == seq).values(points=9))
+    assert _reason(department) == (
+        f"the answers row of the answer of event {seq} says points = 9 where the log says 1"
+    )
+
+
+def test_check_names_a_deleted_attempt_row(department: Records) -> None:
+    a = schema.attempts.c
+    with department.log.engine.begin() as conn:
+        first = conn.execute(select(a.id).order_by(a.seq).limit(1)).scalar_one()
+        conn.execute(delete(schema.attempts).where(a.id == first))
+    assert _reason(department) == (
+        f"the attempts row of attempt {first} is missing from the attempts table"
+    )
+
+
+def test_check_names_a_completion_row_the_log_does_not_have(department: Records) -> None:
+    c = schema.completions.c
+    with department.log.engine.begin() as conn:
+        row = conn.execute(select(schema.completions)).one()._mapping
+        conn.execute(schema.completions.insert().values({**row, "seq": 9999}))
+        conn.execute(update(schema.completions).where(c.seq == 9999).values(learner="5120"))
+    assert _reason(department) == (
+        "the completions row of the completion of event 9999 is in the completions table "
+        "but not in the log"
+    )
+
+
+def test_check_names_a_changed_role_and_a_changed_tally(department: Records) -> None:
+    w = schema.learners.c
+    with department.log.engine.begin() as conn:
+        conn.execute(update(schema.learners).where(w.badge == "5120").values(role="learner"))
+    assert _reason(department) == (
+        "the learners row of learner 5120 says role = 'learner' where the log says 'officer'"
+    )
+    with department.log.engine.begin() as conn:
+        conn.execute(update(schema.learners).where(w.badge == "5120").values(role="officer"))
+        conn.execute(update(schema.answer_tally).values(count=schema.answer_tally.c.count + 1))
+    assert "the answer_tally table counts" in _reason(department)
+
+
+def test_the_log_takes_payloads_that_are_not_trainers_without_projecting_them(
+    db_url: str,
+) -> None:
+    with EventLog.open(db_url) as log:
+        log.append(NewEvent("answer_recorded", {"item": "q1"}, learner="B-1", attempt="A1"))
+        log.append(NewEvent("attempt_completed", {"score": 1.0}, attempt="A1"))
+        with log.engine.connect() as conn:
+            assert conn.execute(select(schema.answers)).all() == []
+        assert log.check().ok
