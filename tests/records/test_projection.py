@@ -1,5 +1,6 @@
 """The projection tables: kept in step with each append, rebuilt when a schema-1 database
-is opened, and checked against the log by ``trainer records check``."""
+is opened (their tallies when a schema-2 one is), and checked against the log by
+``trainer records check``."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, delete, select, text, update
+from sqlalchemy import Engine, create_engine, delete, inspect, select, text, update
 
 from course_factory import Ticker, make_course
 from trainer.content.course import load_course
@@ -86,6 +87,64 @@ def test_a_schema_1_database_gains_its_projections_on_open(
                 ).scalar()
             assert version == str(schema.SCHEMA_VERSION)
             assert EventLog(reopened).check().ok
+        finally:
+            reopened.dispose()
+    finally:
+        raw.dispose()
+
+
+# The tallies as schema 2 made them: split by the learner's agency and unit as well.
+_V2_TALLIES = (
+    """CREATE TABLE answer_tally (id INTEGER PRIMARY KEY, content_hash VARCHAR(64) NOT NULL,
+    track VARCHAR NOT NULL, agency TEXT, unit TEXT, earned INTEGER NOT NULL,
+    attempt_maximum INTEGER NOT NULL, scenario VARCHAR NOT NULL, step VARCHAR NOT NULL,
+    selected TEXT NOT NULL, verdict VARCHAR(16) NOT NULL, points INTEGER NOT NULL,
+    maximum INTEGER NOT NULL, certainty VARCHAR(16), count INTEGER NOT NULL)""",
+    """CREATE INDEX ix_answer_tally_key ON answer_tally (content_hash, track, agency, unit,
+    earned, attempt_maximum, scenario, step)""",
+    """CREATE TABLE path_tally (id INTEGER PRIMARY KEY, content_hash VARCHAR(64) NOT NULL,
+    track VARCHAR NOT NULL, agency TEXT, unit TEXT, earned INTEGER NOT NULL,
+    attempt_maximum INTEGER NOT NULL, scenario VARCHAR NOT NULL, path TEXT NOT NULL,
+    count INTEGER NOT NULL)""",
+    """CREATE INDEX ix_path_tally_key ON path_tally (content_hash, track, agency, unit,
+    earned, attempt_maximum, scenario)""",
+    """INSERT INTO answer_tally VALUES (1, 'h', 'onboarding', 'Test PD', 'Patrol', 6, 6,
+    'basics-0', 'q', '["a"]', 'correct', 1, 1, 'sure', 1)""",
+    """INSERT INTO path_tally VALUES (1, 'h', 'onboarding', 'Test PD', 'Patrol', 6, 6,
+    'basics-0', '[]', 1)""",
+)
+
+
+def test_a_schema_2_database_has_its_tallies_recounted_on_open(
+    department: Records, db_url: str
+) -> None:
+    engine = department.log.engine
+    kept = _dump(engine)
+    department.log.close()
+    raw = create_engine(db_url)
+    try:
+        with raw.begin() as conn:
+            for table in schema.TALLIES:
+                conn.execute(text(f"DROP TABLE {table.name}"))
+            for statement in _V2_TALLIES:
+                conn.execute(text(statement))
+            conn.execute(text("UPDATE meta SET value = '2' WHERE key = 'schema_version'"))
+        reopened = connect(db_url)
+        try:
+            assert _dump(reopened) == kept
+            with reopened.connect() as conn:
+                version = conn.execute(
+                    select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")
+                ).scalar()
+                columns = {c["name"] for c in inspect(conn).get_columns("answer_tally")}
+            assert version == "3" == str(schema.SCHEMA_VERSION)
+            assert "agency" not in columns
+            assert EventLog(reopened).check().ok
+        finally:
+            reopened.dispose()
+        reopened = connect(db_url)  # a second open finds schema 3 and changes nothing
+        try:
+            assert _dump(reopened) == kept
         finally:
             reopened.dispose()
     finally:

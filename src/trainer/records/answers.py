@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar, cast
 
 import orjson
-from sqlalchemy import Select, func, null, select
+from sqlalchemy import Join, Select, func, null, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from trainer.content.course import canonical_json
@@ -136,7 +136,8 @@ def attempt_facts(
 @dataclass(frozen=True, slots=True)
 class CompletedGroup:
     """Completed attempts that share a course version, track, agency and unit (agency
-    None: the learner is not registered); ``first_seq`` is the start of the first."""
+    None: the learner is not registered, or the attempts were not counted by learner);
+    ``first_seq`` is the start of the first."""
 
     content_hash: str
     track: str
@@ -147,13 +148,28 @@ class CompletedGroup:
 
 
 TallyKey = tuple[str, str, str | None, str | None, int, int]
-"""content hash, track, agency, unit, earned, maximum of the attempts counted."""
+"""content hash, track, agency, unit, earned, maximum of the attempts counted (agency
+None: the learner is not registered, or the answers were not counted by learner)."""
 
 
-def completed_groups(log: EventLog, track: str | None = None) -> list[CompletedGroup]:
-    """The completed attempts (of ``track``), counted by version, track, agency and unit;
-    in the order of their first attempt."""
+def completed_groups(
+    log: EventLog, track: str | None = None, *, by_learner: bool = False
+) -> list[CompletedGroup]:
+    """The completed attempts (of ``track``), counted by version and track, and by agency
+    and unit when ``by_learner`` (else None); in the order of their first attempt."""
     a, who = schema.attempts.c, schema.learners.c
+    if not by_learner:
+        query = (
+            select(a.content_hash, a.track, func.min(a.seq), func.count())
+            .where(a.completed_seq.is_not(None))
+            .group_by(a.content_hash, a.track)
+            .order_by(func.min(a.seq))
+        )
+        if track is not None:
+            query = query.where(a.track == track)
+        return [
+            CompletedGroup(h, t, None, None, first, n) for h, t, first, n in _raw_rows(log, query)
+        ]
     query = (
         select(a.content_hash, a.track, who.agency, who.unit, func.min(a.seq), func.count())
         .select_from(schema.attempts.outerjoin(schema.learners, who.badge == a.learner))
@@ -167,16 +183,49 @@ def completed_groups(log: EventLog, track: str | None = None) -> list[CompletedG
 
 
 def counted_answers(
-    log: EventLog, track: str | None = None
+    log: EventLog, track: str | None = None, *, by_learner: bool = False
 ) -> Iterator[tuple[TallyKey, RecordedAnswer, int]]:
     """The answers of completed attempts (of ``track``), counted by attempt group and
-    answer: from ``answer_tally``, kept as attempts complete."""
+    answer: from ``answer_tally``, kept as attempts complete, where agency and unit are
+    None. ``by_learner`` counts them by agency and unit too, from the answers themselves:
+    seconds for a department, not the tally's fraction of one."""
+    if by_learner:
+        n, a, w = schema.answers.c, schema.attempts.c, schema.learners.c
+        answer = (n.scenario, n.step, n.selected, n.verdict, n.points, n.maximum, n.certainty)
+        query = (
+            select(
+                a.content_hash,
+                a.track,
+                w.agency,
+                w.unit,
+                a.earned,
+                a.maximum,
+                *answer,
+                func.count(),
+            )
+            .select_from(_answers_of_completed())
+            .group_by(a.content_hash, a.track, w.agency, w.unit, a.earned, a.maximum, *answer)
+            .order_by(func.min(n.seq))
+        )
+        if track is not None:
+            query = query.where(a.track == track)
+        rows = _raw_rows(log, query)
+    else:
+        rows = _tally_rows(log, track)
+    answers: dict[tuple[Any, ...], RecordedAnswer] = {}
+    for row in rows:
+        fields = row[6:13]
+        found = answers.get(fields)
+        if found is None:
+            found = answers[fields] = _tallied(log, *fields)
+        yield cast(TallyKey, row[:6]), found, row[13]
+
+
+def _tally_rows(log: EventLog, track: str | None) -> Iterator[tuple[Any, ...]]:
     t = schema.answer_tally.c
     query = select(
         t.content_hash,
         t.track,
-        t.agency,
-        t.unit,
         t.earned,
         t.attempt_maximum,
         t.scenario,
@@ -190,29 +239,36 @@ def counted_answers(
     ).order_by(t.id)
     if track is not None:
         query = query.where(t.track == track)
-    answers: dict[tuple[Any, ...], RecordedAnswer] = {}
     for row in _raw_rows(log, query):
-        fields = row[6:13]
-        answer = answers.get(fields)
-        if answer is None:
-            answer = answers[fields] = _tallied(log, *fields)
-        yield cast(TallyKey, row[:6]), answer, row[13]
+        yield (row[0], row[1], None, None, *row[2:])
+
+
+def _answers_of_completed() -> Join:
+    """The answers of completed attempts, beside their attempt and (outer) learner: what
+    the tallies count, answers after the completion left out as the tallies leave them."""
+    n, a, w = schema.answers.c, schema.attempts.c, schema.learners.c
+    return schema.answers.join(
+        schema.attempts,
+        (a.id == n.attempt) & a.completed_seq.is_not(None) & (n.seq < a.completed_seq),
+    ).outerjoin(schema.learners, w.badge == a.learner)
 
 
 def counted_paths(
-    log: EventLog, scenarios: Collection[str], track: str | None = None
+    log: EventLog, scenarios: Collection[str], track: str | None = None, *, by_learner: bool = False
 ) -> Iterator[tuple[TallyKey, str, tuple[RecordedAnswer, ...], int]]:
     """For each of ``scenarios``, the paths completed attempts took through it (their
-    answers in the order given), counted by attempt group and path."""
+    answers in the order given), counted by attempt group and path; agency and unit as
+    :func:`counted_answers` has them."""
     if not scenarios:
+        return
+    if by_learner:
+        yield from _paths_by_learner(log, scenarios, track)
         return
     t = schema.path_tally.c
     query = (
         select(
             t.content_hash,
             t.track,
-            t.agency,
-            t.unit,
             t.earned,
             t.attempt_maximum,
             t.scenario,
@@ -225,12 +281,65 @@ def counted_paths(
     if track is not None:
         query = query.where(t.track == track)
     walks: dict[tuple[str, str], tuple[RecordedAnswer, ...]] = {}
-    for row in _raw_rows(log, query):
-        scenario, text = row[6], row[7]
+    for content_hash, track_id, earned, maximum, scenario, text, count in _raw_rows(log, query):
         walk = walks.get((scenario, text))
         if walk is None:
             walk = walks[scenario, text] = _walk(log, scenario, text)
-        yield cast(TallyKey, row[:6]), scenario, walk, row[8]
+        yield (content_hash, track_id, None, None, earned, maximum), scenario, walk, count
+
+
+def _paths_by_learner(
+    log: EventLog, scenarios: Collection[str], track: str | None
+) -> Iterator[tuple[TallyKey, str, tuple[RecordedAnswer, ...], int]]:
+    n, a, w = schema.answers.c, schema.attempts.c, schema.learners.c
+    query = (
+        select(
+            a.content_hash,
+            a.track,
+            w.agency,
+            w.unit,
+            a.earned,
+            a.maximum,
+            n.attempt,
+            n.scenario,
+            n.step,
+            n.selected,
+            n.verdict,
+            n.points,
+            n.maximum,
+            n.certainty,
+        )
+        .select_from(_answers_of_completed())
+        .where(n.scenario.in_(sorted(scenarios)))
+        .order_by(n.attempt, n.seq)
+    )
+    if track is not None:
+        query = query.where(a.track == track)
+    answers: dict[tuple[Any, ...], RecordedAnswer] = {}
+    counted: dict[tuple[TallyKey, str, tuple[RecordedAnswer, ...]], int] = {}
+    walks: dict[str, list[RecordedAnswer]] = {}
+    key: TallyKey | None = None
+    attempt: str | None = None
+
+    def count_walks() -> None:
+        if key is not None:
+            for scenario, walk in walks.items():
+                at = (key, scenario, tuple(walk))
+                counted[at] = counted.get(at, 0) + 1
+        walks.clear()
+
+    for row in _raw_rows(log, query):
+        if row[6] != attempt:
+            count_walks()
+            key, attempt = cast(TallyKey, row[:6]), row[6]
+        fields = row[7:14]
+        found = answers.get(fields)
+        if found is None:
+            found = answers[fields] = _tallied(log, *fields)
+        walks.setdefault(found.scenario, []).append(found)
+    count_walks()
+    for (group, scenario, walk), count in counted.items():
+        yield group, scenario, walk, count
 
 
 # --- queries ----------------------------------------------------------------------------

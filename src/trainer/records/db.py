@@ -190,13 +190,17 @@ def _prepare(engine: Engine) -> None:
             ).scalar()
         if version is not None:
             _check_version(version, engine.url)
+        if version is not None and int(version) == 2:
+            # Schema 2's tallies have columns 3 dropped: gone before create_all makes them anew.
+            for table in schema.TALLIES:
+                table.drop(conn)
         schema.metadata.create_all(conn)
         if version is None:
             conn.execute(
                 insert(schema.meta).values(key="schema_version", value=str(schema.SCHEMA_VERSION))
             )
         elif int(version) < schema.SCHEMA_VERSION:
-            _migrate(conn)
+            _migrate(conn, int(version))
         head = conn.execute(
             select(schema.chain_head.c.id).where(schema.chain_head.c.id == schema.HEAD_ROW)
         ).first()
@@ -221,10 +225,14 @@ def _prepare(engine: Engine) -> None:
             )
 
 
-def _migrate(conn: Connection) -> None:
-    """From schema 1 (the log alone) to 2: the projection tables, just created, filled from
-    the log; in the transaction that created them, so a failure leaves schema 1 as it was."""
-    projection.rebuild(conn)
+def _migrate(conn: Connection, version: int) -> None:
+    """From ``version`` to the newest, in the transaction that created the new tables, so a
+    failure leaves the database as it was. From 1 (the log alone): every projection filled
+    from the log. From 2: the tallies, recreated without agency and unit, counted again."""
+    if version < 2:
+        projection.rebuild(conn)
+    else:
+        projection.rebuild_tallies(conn)
     conn.execute(
         update(schema.meta)
         .where(schema.meta.c.key == "schema_version")

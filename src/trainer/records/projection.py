@@ -161,7 +161,7 @@ acknowledgement_row = _shaped(_acknowledgement_row)
 
 # --- the tallies of a completed attempt -------------------------------------------------
 
-_BASE = ("content_hash", "track", "agency", "unit", "earned", "attempt_maximum", "scenario")
+_BASE = ("content_hash", "track", "earned", "attempt_maximum", "scenario")
 ANSWER_TALLY = (*_BASE, "step", "selected", "verdict", "points", "maximum", "certainty")
 """The key columns of ``answer_tally``, in the order of its key tuples."""
 PATH_TALLY = (*_BASE, "path")
@@ -170,21 +170,22 @@ PATH_TALLY = (*_BASE, "path")
 Key = tuple[Any, ...]
 
 
-def tallies(
-    attempt: Values, learner: Values | None, answers: Sequence[Values]
-) -> tuple[Counter[Key], Counter[Key]]:
+def _walk_step(answer: Values) -> list[Any]:
+    """One answer as a step of a ``path_tally`` path."""
+    return [
+        answer["step"],
+        orjson.loads(answer["selected"]),
+        answer["verdict"],
+        answer["points"],
+        answer["maximum"],
+        answer["certainty"],
+    ]
+
+
+def tallies(attempt: Values, answers: Sequence[Values]) -> tuple[Counter[Key], Counter[Key]]:
     """What a completed ``attempt`` adds to ``answer_tally`` and ``path_tally``: its
     ``answers`` (in chain order) counted by key, and its path through each scenario."""
-    agency = None if learner is None else learner["agency"]
-    unit = None if learner is None else learner["unit"]
-    base = (
-        attempt["content_hash"],
-        attempt["track"],
-        agency,
-        unit,
-        attempt["earned"],
-        attempt["maximum"],
-    )
+    base = (attempt["content_hash"], attempt["track"], attempt["earned"], attempt["maximum"])
     counted: Counter[Key] = Counter()
     walks: dict[str, list[list[Any]]] = {}
     for a in answers:
@@ -200,16 +201,7 @@ def tallies(
                 a["certainty"],
             )
         ] += 1
-        walks.setdefault(a["scenario"], []).append(
-            [
-                a["step"],
-                orjson.loads(a["selected"]),
-                a["verdict"],
-                a["points"],
-                a["maximum"],
-                a["certainty"],
-            ]
-        )
+        walks.setdefault(a["scenario"], []).append(_walk_step(a))
     paths: Counter[Key] = Counter(
         (*base, scenario, canonical_json(walk).decode()) for scenario, walk in walks.items()
     )
@@ -228,20 +220,14 @@ def _bump(conn: Connection, table: Table, columns: Sequence[str], key: Key, n: i
 
 
 def _tally_completion(conn: Connection, attempt_id: str) -> None:
-    a, who, n = schema.attempts.c, schema.learners.c, schema.answers.c
+    a, n = schema.attempts.c, schema.answers.c
     attempt = conn.execute(select(schema.attempts).where(a.id == attempt_id)).first()
     if attempt is None:
         return
-    row = dict(attempt._mapping)
-    learner = conn.execute(select(schema.learners).where(who.badge == row["learner"])).first()
     answers = conn.execute(
         select(schema.answers).where(n.attempt == attempt_id).order_by(n.seq)
     ).all()
-    counted, paths = tallies(
-        row,
-        None if learner is None else dict(learner._mapping),
-        [dict(x._mapping) for x in answers],
-    )
+    counted, paths = tallies(dict(attempt._mapping), [dict(x._mapping) for x in answers])
     for key, count in counted.items():
         _bump(conn, schema.answer_tally, ANSWER_TALLY, key, count)
     for key, count in paths.items():
@@ -342,11 +328,7 @@ class _Folded:
             values = completion_values(seq, time, p)
             if target is not None and values is not None and attempt is not None:
                 target.update(values)
-                counted, paths = tallies(
-                    target,
-                    self.learners.get(target["learner"]),
-                    self.open_answers.pop(target["id"], []),
-                )
+                counted, paths = tallies(target, self.open_answers.pop(target["id"], []))
                 self.answer_tally.update(counted)
                 self.path_tally.update(paths)
         elif kind == "policy_acknowledged":
@@ -397,6 +379,22 @@ def rebuild(conn: Connection) -> None:
     ):
         for start in range(0, len(values), _BATCH):
             conn.execute(insert(table), values[start : start + _BATCH])
+    _insert_tallies(conn, folded)
+
+
+def rebuild_tallies(conn: Connection) -> None:
+    """Empty ``answer_tally`` and ``path_tally`` and count them again from the log, in
+    ``conn``'s transaction: the other projections are left as they are."""
+    for table in schema.TALLIES:
+        conn.execute(delete(table))
+    folded = _Folded()
+    kinds = ("attempt_started", "answer_recorded", "attempt_completed")
+    for row in _log_rows(conn, kinds):
+        folded.add(row, lambda _answer: None)
+    _insert_tallies(conn, folded)
+
+
+def _insert_tallies(conn: Connection, folded: _Folded) -> None:
     for table, columns, counter in (
         (schema.answer_tally, ANSWER_TALLY, folded.answer_tally),
         (schema.path_tally, PATH_TALLY, folded.path_tally),

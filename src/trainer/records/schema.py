@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from sqlalchemy import BigInteger, Boolean, Column, Index, Integer, MetaData, String, Table, Text
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """The newest schema this code reads and writes; kept in ``meta`` as ``schema_version``.
-1: the log alone. 2: the projection tables below (an older database gains them on open)."""
+1: the log alone. 2: the projection tables below (an older database gains them on open).
+3: the tallies no longer split by agency and unit (a schema-2 database's are rebuilt)."""
 
 HEAD_ROW = 1
 """The id of the one ``chain_head`` row."""
@@ -122,14 +123,13 @@ completions = Table(
 )
 
 # Answers of completed attempts, counted by what item analysis groups them by: the
-# attempt's course version, track, learner's agency and unit (NULL agency: a learner not
-# registered), score and maximum, and the answer itself. Bumped when an attempt completes:
-# a department's item analysis reads thousands of rows here instead of millions.
+# attempt's course version, track, score and maximum, and the answer itself. Bumped when
+# an attempt completes: a department's item analysis reads thousands of rows here instead
+# of millions. Not by agency or unit: that multiplied the rows a hundredfold for the one
+# report that asks for them, which groups the answers table instead.
 _TALLY_KEY = (
     "content_hash",
     "track",
-    "agency",
-    "unit",
     "earned",
     "attempt_maximum",
     "scenario",
@@ -141,8 +141,6 @@ answer_tally = Table(
     Column("id", Integer, primary_key=True),
     Column("content_hash", String(64), nullable=False),
     Column("track", String, nullable=False),
-    Column("agency", Text),
-    Column("unit", Text),
     Column("earned", Integer, nullable=False),
     Column("attempt_maximum", Integer, nullable=False),
     Column("scenario", String, nullable=False),
@@ -162,8 +160,6 @@ path_tally = Table(
     Column("id", Integer, primary_key=True),
     Column("content_hash", String(64), nullable=False),
     Column("track", String, nullable=False),
-    Column("agency", Text),
-    Column("unit", Text),
     Column("earned", Integer, nullable=False),
     Column("attempt_maximum", Integer, nullable=False),
     Column("scenario", String, nullable=False),
@@ -173,6 +169,9 @@ path_tally = Table(
     Column("count", Integer, nullable=False),
     Index("ix_path_tally_key", *_TALLY_KEY),
 )
+
+TALLIES = (answer_tally, path_tally)
+"""The projection tables that count, rather than copy, what the log says."""
 
 PROJECTIONS = (learners, attempts, answers, completions, answer_tally, path_tally)
 """The tables derived from the log, in the order they are checked."""

@@ -72,7 +72,9 @@ def item_report(
     """Item analysis of every completed attempt (of ``track``), by cohort."""
     log = records.log
     current = records.bundle
-    completed = completed_groups(log, track)
+    # Only agency and unit need the learners: the tallies do not split by them.
+    by_learner = by in ("agency", "unit")
+    completed = completed_groups(log, track, by_learner=by_learner)
     versions = {h: records.version(h) for h in dict.fromkeys(g.content_hash for g in completed)}
     cohort_of, cohorts = _cohorts(records, by, completed)
     attempts: Counter[str] = Counter()
@@ -89,11 +91,11 @@ def item_report(
         return group
 
     tally: AnswerTally[AttemptGroup] = AnswerTally()
-    for key, answer, count in counted_answers(log, track):
+    for key, answer, count in counted_answers(log, track, by_learner=by_learner):
         at = (group_of(key), answer)
         tally.counts[at] = tally.counts.get(at, 0) + count
     follow = branching_scenarios([current, *versions.values()])
-    for key, scenario, walk, count in counted_paths(log, follow, track):
+    for key, scenario, walk, count in counted_paths(log, follow, track, by_learner=by_learner):
         paths = tally.paths.setdefault((group_of(key), scenario), {})
         paths[walk] = paths.get(walk, 0) + count
     tracks = [t for t, _ in current.course.tracks.items() if track is None or t == track]
