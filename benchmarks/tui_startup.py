@@ -7,8 +7,10 @@ terminal: its text read back from the terminal's output. Then the app is stopped
 - baseline: this interpreter running a minimal Textual app that shows one Static;
 - trainer: the venv's ``trainer`` console script, bare, on the shipped course, with a
   database (in a temporary TRAINER_HOME) holding 50 registered learners. Its first screen
-  is sign-in: up and taking keys when "New here? Register" is drawn. The learner list
-  fills in behind it; the time until the first learner's name is drawn is shown too.
+  is sign-in: up and taking keys when "New here? Register" is drawn. Behind it the
+  records open and the learner list fills in; the time until the first learner's name is
+  drawn is shown too. No one has signed in on this TRAINER_HOME, so the registration
+  form is added right after the first frame too, as on a recruit's first-ever run.
 
 Runs alternate (baseline, trainer, then trainer, baseline, ...) so machine noise hits both
 alike. One warm-up run of each is not counted; it also compiles the bytecode, into a cache

@@ -19,7 +19,7 @@ from typing import Literal
 from sqlalchemy import Connection
 
 from trainer.content.course import CourseBundle, bundle_from_normalized, normalized
-from trainer.content.models import Module, TrackId
+from trainer.content.models import Guideline, Module, TrackId
 from trainer.engine import (
     Certainty,
     Outcome,
@@ -117,6 +117,9 @@ class Records:
         self.clock = clock
         self.new_seed = new_seed
         self._versions: dict[str, CourseBundle] = {bundle.content_hash: bundle}
+        # What answering needs and never changes, per course version and per attempt.
+        self._guidelines: dict[str, dict[str, Guideline]] = {}
+        self._started: dict[str, _Started] = {}
 
     # --- learners ---------------------------------------------------------------------
 
@@ -323,6 +326,7 @@ class Records:
         found = history_from(self.log.events(attempt=attempt_id)).attempts.get(attempt_id)
         if found is None:
             raise RecordsError(f"no attempt {attempt_id}")
+        self._started[attempt_id] = _Started(found.badge, found.content_hash, found.module)
         return found
 
     def answer(
@@ -333,12 +337,21 @@ class Records:
         selected: Collection[str],
         certainty: Certainty | None = None,
     ) -> Outcome:
-        """Grade and record one answer; it is committed when this returns."""
-        attempt = self.attempt(attempt_id)
-        course = self.version(attempt.content_hash)
-        module = course.module(attempt.module)
+        """Grade and record one answer; it is committed when this returns.
+
+        The attempt's events are read once, under the write lock: what grading needs of
+        the attempt (its learner, course version and module) is fixed when it starts."""
+        started = self._started.get(attempt_id)
+        if started is None:
+            self.attempt(attempt_id)
+            started = self._started[attempt_id]
+        course = self.version(started.content_hash)
+        module = course.module(started.module)
         scenario = next(s for s in module.scenarios if s.id == scenario_id)
-        guidelines = {g.id: g for g in course.policy.guidelines}
+        guidelines = self._guidelines.get(started.content_hash)
+        if guidelines is None:
+            guidelines = {g.id: g for g in course.policy.guidelines}
+            self._guidelines[started.content_hash] = guidelines
         outcome = grade(module, scenario, step_id, selected, guidelines, certainty)
 
         def expected(conn: Connection) -> None:
@@ -366,7 +379,7 @@ class Records:
                     "next_step": outcome.next_step,
                     "cited": [c.id for c in outcome.cited],
                 },
-                learner=attempt.badge,
+                learner=started.badge,
                 attempt=attempt_id,
             ),
             guard=expected,
@@ -496,6 +509,15 @@ def _finished(module: Module, state: ModuleState, attempt: Attempt) -> ModuleSta
 
 class _AlreadyThere(Exception):
     """A guard's way to say the event is already recorded: nothing to do."""
+
+
+@dataclass(frozen=True)
+class _Started:
+    """What an attempt fixes when it starts and answering needs: whose, and what."""
+
+    badge: str
+    content_hash: str
+    module: str
 
 
 def _check_role(role: str) -> None:

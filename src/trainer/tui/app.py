@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.theme import Theme
 
 from trainer.tui.memory import recall, remember
 from trainer.tui.screens.help import HelpScreen
@@ -56,7 +57,19 @@ class TrainerApp(App[None]):
         for theme in THEMES.values():
             self.register_theme(theme)
         # TRAINER_THEME wins over what this terminal last chose: it is how a lab sets it.
-        self.theme = theme_named(os.environ.get("TRAINER_THEME") or recall("theme")).name
+        self._start_in(theme_named(os.environ.get("TRAINER_THEME") or recall("theme")))
+
+    def _start_in(self, theme: Theme) -> None:
+        """What setting ``theme`` does, less the re-parse of all the CSS it asks for once
+        the app is up: before the first parse, the theme's variables are all it takes
+        (a re-parse is a few milliseconds of every start: benchmarks/tui_startup.py)."""
+        self.set_reactive(App.theme, theme.name)
+        self.update_classes(
+            {f"-theme-{theme.name}": True, "-dark-mode": theme.dark, "-light-mode": not theme.dark},
+            update=False,
+        )
+        self._refresh_truecolor_filter(self.ansi_theme)
+        self.stylesheet.set_variables(self.get_css_variables())
 
     @property
     def records(self) -> Records:
@@ -69,7 +82,13 @@ class TrainerApp(App[None]):
     def records_open(self) -> bool:
         return self._records is not None
 
-    async def on_mount(self) -> None:
+    def on_mount(self) -> None:
+        # Not here but once mounting is over: Textual holds back every frame drawn while the
+        # app mounts, so the first screen would reach the terminal only after whatever its
+        # first frame lets run (opening the records, adding a form) had run too.
+        self.call_later(self._first_screen)
+
+    async def _first_screen(self) -> None:
         # Pushed over the (empty) default screen, so that every later step can replace the
         # screen on top with switch_screen.
         await self.push_screen(SignInScreen())

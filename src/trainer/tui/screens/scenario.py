@@ -9,19 +9,27 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.widgets import Button, Footer, Header, RadioSet, Static
 
 from trainer.content.models import FlagStep, SingleStep, step_options
 from trainer.engine import Certainty, Outcome
 from trainer.engine.outcome import CERTAINTIES
 from trainer.records.db import RecordsError
+from trainer.tui.collect import collect_while_reading, pause_collection
 from trainer.tui.screens.base import TrainerScreen
 from trainer.tui.widgets.choice_button import CheckGroup, ChoiceButton, ChoiceCheck
 from trainer.tui.widgets.feedback import VERDICTS, feedback_text
 from trainer.tui.widgets.flag_post import FlagPost
+from trainer.tui.widgets.pinned_scroll import PinnedScroll
 from trainer.tui.widgets.post_card import PostCard
 from trainer.tui.widgets.prose import reflow
+
+
+class CitationButton(Button):
+    """Opens the policy section an answer cited (``section``), once the outcome names it."""
+
+    section = ""
 
 
 class ScenarioScreen(TrainerScreen):
@@ -58,7 +66,7 @@ class ScenarioScreen(TrainerScreen):
         self.step = next(s for s in self.scenario.steps if s.id == step_id)
         self.options = step_options(self.step)
         self.ask_certainty = module.ask_certainty
-        with VerticalScroll(id="item"):
+        with PinnedScroll(id="item"):
             yield Static(
                 Text(f"{module.title} · item {number + 1} of {len(attempt.items)}"),
                 id="progress",
@@ -103,7 +111,14 @@ class ScenarioScreen(TrainerScreen):
                 yield RadioSet(*(ChoiceButton(c) for c in CERTAINTIES), id="certainty")
             yield Button("Submit", id="submit", variant="primary")
             yield Static(id="feedback")
-            yield Horizontal(id="citations", classes="buttons")
+            # One hidden button per section any answer here could cite, filled in and shown
+            # by the outcome: mounting widgets after the answer would cost the feedback frame.
+            cited = dict.fromkeys(g for o in self.options for g in o.cites)
+            with Horizontal(id="citations", classes="buttons"):
+                for _ in cited:
+                    slot = CitationButton("", classes="citation")
+                    slot.display = False
+                    yield slot
             yield Button("Continue", id="continue", variant="primary")
         yield Footer()
 
@@ -118,6 +133,8 @@ class ScenarioScreen(TrainerScreen):
             choices.focus(scroll_visible=False)
         # The story comes first: the learner starts reading at the top, whatever has focus.
         self.query_one("#item").scroll_home(animate=False)
+        # While they read, not while they wait for their feedback.
+        self.call_after_refresh(collect_while_reading)
 
     # --- answering ------------------------------------------------------------------
 
@@ -174,6 +191,8 @@ class ScenarioScreen(TrainerScreen):
                 self.notify("Say how sure you are first.")
                 return
             certainty = CERTAINTIES[index]
+        # No collector pauses from here until the feedback is drawn.
+        resume = pause_collection()
         try:
             outcome = self.records.answer(
                 self.attempt_id, self.scenario.id, self.step.id, selected, certainty
@@ -181,34 +200,50 @@ class ScenarioScreen(TrainerScreen):
         except RecordsError as exc:
             self.notify(str(exc), severity="error")
             return
-        self.show_outcome(outcome)
+        else:
+            self.show_outcome(outcome)
+        finally:
+            self.call_after_refresh(resume)
 
     def show_outcome(self, outcome: Outcome) -> None:
-        """The answer is on disk: lock the choices and draw the feedback."""
+        """The answer is on disk: draw the feedback, all of it in the next frame, then
+        move the focus and lock the choices (benchmarks/tui_feedback.py).
+
+        Widgets are shown by their own ``display`` rather than by a class: a class change
+        restyles the widget and all it holds, a display change only lays them out again.
+        """
         self.outcome = outcome
-        for widget in self.query("#choices, #certainty"):
-            widget.disabled = True
         self.query_one("#submit", Button).display = False
         feedback = self.query_one("#feedback", Static)
         feedback.update(feedback_text(outcome, [o.id for o in self.options]))
-        feedback.add_class("shown", VERDICTS[outcome.verdict][1])
-        citations = self.query_one("#citations", Horizontal)
-        citations.mount_all(
-            Button(f"Read {cited.id}", name=cited.id, classes="citation", tooltip=cited.title)
-            for cited in outcome.cited
-        )
-        citations.add_class("shown")
-        button = self.query_one("#continue", Button)
-        button.add_class("shown")
-        button.focus()
-        # The verdict at the top of the view, not just its first line at the bottom.
-        self.call_after_refresh(feedback.scroll_visible, top=True, animate=False)
+        feedback.add_class("shown", VERDICTS[outcome.verdict][1])  # the border's colour
+        slots = self.query_one("#citations", Horizontal).query(CitationButton)
+        for slot, cited in zip(slots, outcome.cited, strict=False):
+            slot.label = f"Read {cited.id}"
+            slot.section = cited.id
+            slot.tooltip = cited.title
+            slot.display = True
+        self.query_one("#citations").display = bool(outcome.cited)
+        self.query_one("#continue", Button).display = True
+        # The verdict at the top of the view, in the same layout that shows it.
+        self.query_one("#item", PinnedScroll).pin(feedback)
+        self.call_after_refresh(self.after_feedback)
+
+    def after_feedback(self) -> None:
+        """Focus Continue, and lock the choices: each restyles widgets, so they wait for
+        the feedback to be up. Meanwhile the answer is recorded already, Enter continues
+        and number keys are refused (both are the screen's own keys)."""
+        # Now, not on the next message as Widget.focus does: a focused widget disabled
+        # hands the focus on itself, and scrolls to where it went.
+        self.set_focus(self.query_one("#continue", Button), scroll_visible=False)
+        for widget in self.query("#choices, #certainty"):
+            widget.disabled = True
 
     @on(Button.Pressed, ".citation")
     def open_citation(self, event: Button.Pressed) -> None:
         """Open the policy browser at the cited section."""
-        if event.button.name:
-            self.trainer.action_policy(event.button.name)
+        if isinstance(event.button, CitationButton) and event.button.section:
+            self.trainer.action_policy(event.button.section)
 
     @on(Button.Pressed, "#continue")
     def next_item(self) -> None:
