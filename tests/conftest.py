@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import shutil
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests" / "records"))
+
+from records_support import PostgresServer, find_postgres_bin, start_postgres  # noqa: E402
 
 
 def copy_course(source: Path, target: Path) -> Path:
@@ -32,3 +37,20 @@ def course_copy(tmp_path: Path) -> Path:
     """A writable copy of the sample course (the first course trainer shipped, kept here so
     that tests can name its lines while the shipped course grows)."""
     return copy_course(SAMPLE, tmp_path / "course-root")
+
+
+# One PostgreSQL server for the whole session, for every test that needs one.
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    bin_dir = find_postgres_bin()
+    if bin_dir is None:
+        pytest.skip(
+            "PostgreSQL server binaries (initdb, pg_ctl) not found on PATH or in "
+            "/usr/lib/postgresql/*/bin: apt-get install postgresql"
+        )
+    server = start_postgres(bin_dir)
+    try:
+        yield server
+    finally:
+        server.run("pg_ctl", "-D", str(server.data), "-m", "immediate", "-w", "stop")
+        shutil.rmtree(server.folder, ignore_errors=True)

@@ -17,7 +17,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert, select, update
 
 HERE = Path(__file__).resolve().parent
 for helpers in (HERE.parent / "reports", HERE.parent / "records"):
@@ -26,29 +25,13 @@ for helpers in (HERE.parent / "reports", HERE.parent / "records"):
 
 from analysis_population import analysis_course, choose, plan  # noqa: E402
 from analysis_support import Department  # noqa: E402
+from department import copy_log  # noqa: E402
 from population import Clock, Population, build, now_to_the_minute  # noqa: E402
-from records_support import PostgresServer, find_postgres_bin, start_postgres  # noqa: E402
+from records_support import PostgresServer  # noqa: E402
 
-from trainer.records import projection, schema  # noqa: E402
 from trainer.records.db import connect  # noqa: E402
 from trainer.records.log import EventLog  # noqa: E402
 from trainer.records.service import Records  # noqa: E402
-
-
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
-    bin_dir = find_postgres_bin()
-    if bin_dir is None:
-        pytest.skip(
-            "PostgreSQL server binaries (initdb, pg_ctl) not found on PATH or in "
-            "/usr/lib/postgresql/*/bin: apt-get install postgresql"
-        )
-    server = start_postgres(bin_dir)
-    try:
-        yield server
-    finally:
-        server.run("pg_ctl", "-D", str(server.data), "-m", "immediate", "-w", "stop")
-        shutil.rmtree(server.folder, ignore_errors=True)
 
 
 def _scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -73,27 +56,6 @@ def analysed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Populat
     yield population, url, course
     log.close()
     shutil.rmtree(folder, ignore_errors=True)
-
-
-def copy_log(source: EventLog, url: str) -> None:
-    """Every event of ``source`` into the empty database at ``url``, exactly as stored, and
-    the projections rebuilt from them (as a migration does); the check proves they agree."""
-    with source.engine.connect() as conn:
-        rows = [dict(row._mapping) for row in conn.execute(select(schema.events))]
-    target = connect(url)
-    try:
-        with target.begin() as conn:
-            conn.execute(insert(schema.events), rows)
-            conn.execute(
-                update(schema.chain_head)
-                .where(schema.chain_head.c.id == schema.HEAD_ROW)
-                .values(count=len(rows), hash=rows[-1]["hash"])
-            )
-            projection.rebuild(conn)
-        report = EventLog(target).check()
-        assert report.ok, report.reason
-    finally:
-        target.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -8,13 +8,12 @@ test gets its own database (CREATE DATABASE), so tests cannot see each other's e
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from records_support import PostgresServer, find_postgres_bin, start_postgres
+from records_support import PostgresServer
 
 from course_factory import Ticker
 from trainer.records import EventLog, connect
@@ -26,22 +25,6 @@ def _no_real_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("TRAINER_DB", raising=False)
     monkeypatch.delenv("TRAINER_HOME", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-
-
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
-    bin_dir = find_postgres_bin()
-    if bin_dir is None:
-        pytest.skip(
-            "PostgreSQL server binaries (initdb, pg_ctl) not found on PATH or in "
-            "/usr/lib/postgresql/*/bin: apt-get install postgresql"
-        )
-    server = start_postgres(bin_dir)
-    try:
-        yield server
-    finally:
-        server.run("pg_ctl", "-D", str(server.data), "-m", "immediate", "-w", "stop")
-        shutil.rmtree(server.folder, ignore_errors=True)
 
 
 # --- backends ---------------------------------------------------------------------------

@@ -9,7 +9,6 @@ The copy is checked with the chain check before any test reads it.
 
 from __future__ import annotations
 
-import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,7 +26,7 @@ from population import (
     department_course,
     now_to_the_minute,
 )
-from records_support import PostgresServer, find_postgres_bin, start_postgres
+from records_support import PostgresServer
 
 from trainer.records.db import connect
 from trainer.records.log import EventLog
@@ -46,22 +45,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Population
     population = build(log, course, people, clock=clock, now=now)
     yield population, url, course
     log.close()
-
-
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
-    bin_dir = find_postgres_bin()
-    if bin_dir is None:
-        pytest.skip(
-            "PostgreSQL server binaries (initdb, pg_ctl) not found on PATH or in "
-            "/usr/lib/postgresql/*/bin: apt-get install postgresql"
-        )
-    server = start_postgres(bin_dir)
-    try:
-        yield server
-    finally:
-        server.run("pg_ctl", "-D", str(server.data), "-m", "immediate", "-w", "stop")
-        shutil.rmtree(server.folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
