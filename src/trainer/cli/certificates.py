@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Literal
 import click
 
 from trainer.cli.common import (
+    TRACK,
     UserError,
     certificate_errors,
     db_options,
@@ -254,7 +255,7 @@ _OFFICER_TITLE = click.option(
 
 @certificate.command("issue")
 @click.option("--learner", "badge", required=True, metavar="BADGE")
-@click.option("--track", type=click.Choice(["onboarding", "refresher"]), required=True)
+@TRACK
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -296,7 +297,7 @@ def certificate_issue(
 
 
 @certificate.command("batch")
-@click.option("--track", type=click.Choice(["onboarding", "refresher"]), required=True)
+@TRACK
 @click.option(
     "--out",
     "out_dir",

@@ -101,3 +101,9 @@ def certificate_errors() -> Iterator[None]:
         yield
     except CertificateError as exc:
         raise UserError(str(exc)) from None
+
+
+TRACK = click.option(
+    "--track", type=click.Choice(["onboarding", "refresher"]), required=True, help="The track."
+)
+"""The required --track option of the commands that act on one track."""

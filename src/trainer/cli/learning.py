@@ -8,7 +8,7 @@ from typing import Literal
 
 import click
 
-from trainer.cli.common import db_options, open_records, records_errors
+from trainer.cli.common import TRACK, db_options, open_records, records_errors
 
 
 @click.group()
@@ -100,7 +100,7 @@ def learners_list(
 
 @click.command()
 @click.option("--learner", "badge", required=True, metavar="BADGE", help="The learner's badge.")
-@click.option("--track", type=click.Choice(["onboarding", "refresher"]), required=True)
+@TRACK
 @click.option("--module", "module_id", default=None, metavar="ID", help="Only this module.")
 @db_options
 def take(
