@@ -107,7 +107,8 @@ def issue_and_save(
     page_size: PageSize | None = None,
 ) -> Delivered:
     """Issue the certificate of the learner's latest completion (or take the one already
-    issued) and write its PDF."""
+    issued) and write its PDF. An unknown learner is refused before a key is created."""
+    records.learner(badge)
     key = signing_key(say)
     who = officer or officer_for(records, track, None, None)
     certificate = issue(records, badge, track, key, who)
