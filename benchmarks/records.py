@@ -1,10 +1,11 @@
 """How long does a learner wait between answering and the answer being on disk?
 
-Times ``EventLog.append`` of ``answer_recorded`` events on a SQLite file in a temporary
-folder that already holds 20,000 events, from the call to the return (the commit is durable
-then: WAL, ``synchronous=FULL``). Baseline, in the same run: a bare ``sqlite3`` INSERT and
-COMMIT of a row of the same shape into a table of the same shape and size, with the same
-pragmas. Appends and bare inserts alternate, so machine noise hits both alike.
+Times ``EventLog.append`` of ``answer_recorded`` events (to attempts started before) on a
+SQLite file in a temporary folder that already holds 20,000 events, from the call to the
+return (the commit is durable then: WAL, ``synchronous=FULL``). Baseline, in the same run:
+a bare ``sqlite3`` INSERT and COMMIT of a row of the same shape into a table of the same
+shape and size, with the same pragmas. Appends and bare inserts alternate, so machine
+noise hits both alike.
 
     uv run python benchmarks/records.py [--appends N] [--prefill N] [--check]
 
@@ -56,13 +57,33 @@ def answer(n: int) -> NewEvent:
     )
 
 
-def prefill(log: EventLog, count: int) -> None:
-    """``count`` valid, chained events in one transaction (fast; the chain check confirms)."""
+def started(n: int) -> NewEvent:
+    """The start of ``attempt-{n}``, as the service records it: the answers to it count in
+    its row of the attempts projection (answers, time on task)."""
+    return NewEvent(
+        "attempt_started",
+        {
+            "course_id": "bench",
+            "version": "1.0.0",
+            "content_hash": "0" * 64,
+            "track": "onboarding",
+            "module": "geotag",
+            "seed": n,
+            "items": [f"geotag-{i}" for i in range(4)],
+        },
+        learner=f"B-{1000 + n % 250}",
+        attempt=f"attempt-{n}",
+    )
+
+
+def prefill(log: EventLog, count: int, starts: int) -> None:
+    """``count`` valid, chained events in one transaction (fast; the chain check confirms):
+    the starts of ``starts`` attempts, then answers to them."""
     start = datetime(2026, 1, 1, tzinfo=UTC)
     rows: list[dict[str, object]] = []
     prev = GENESIS_HASH
     for seq in range(1, count + 1):
-        event = answer(seq)
+        event = started(seq - 1) if seq <= starts else answer(seq)
         when = format_time(start + timedelta(seconds=seq))
         payload = payload_text(event.payload)
         digest = event_hash(prev, seq, when, event.kind, event.learner, event.attempt, payload)
@@ -149,7 +170,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="trainer-bench-") as tmp:
         folder = Path(tmp)
         with EventLog.open(str(folder / "records.db")) as log:
-            prefill(log, args.prefill)
+            # Every attempt the answers go to is started, prefilled or timed.
+            prefill(log, args.prefill, (args.prefill + WARMUP + args.appends) // 20 + 1)
             start = time.perf_counter()
             assert log.check().ok
             check_ms = (time.perf_counter() - start) * 1000

@@ -256,6 +256,47 @@ def test_a_change_not_yet_taught(story: Story, tmp_path: Path) -> None:
     assert "New since 1.1.0: no one trained on 1.1.0 was trained on it." in result.output
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_the_latest_training_counts_only_within_the_certificates_in_scope(
+    request: pytest.FixtureRequest, tmp_path: Path, backend: str
+) -> None:
+    """Onboarded on the old CONF-1, then a refresher on the new text that has since
+    expired: certified now only by the onboarding, so named; over every certificate ever,
+    the refresher is the latest training, on today's text, so not named."""
+    url = (
+        f"sqlite:///{tmp_path / 'records.db'}"
+        if backend == "sqlite"
+        else request.getfixturevalue("postgres_server").new_database()
+    )
+    now = datetime.now(UTC)
+    root = tmp_path / "course"
+    make_course(root, version="1.0.0")
+    clock = Clock(now - timedelta(days=900))
+    log = EventLog(connect(url), clock)
+    old = Records(log, load_course(root), clock=clock)
+    old.register("Jo Lapsed", "4100", "Test PD")
+    _complete(old, "4100", "onboarding", "basics", right=True)
+    old.attest("4100", "onboarding", "4100")
+    _reword(root, NEW_SENTENCE, "1.1.0")
+    new = Records(log, load_course(root), clock=clock)
+    clock.set(now - timedelta(days=600))
+    _complete(new, "4100", "refresher", "review", right=True)
+    new.attest("4100", "refresher", "4100")
+    log.close()
+    records = Records(EventLog(connect(url)), load_course(root))
+    try:
+        current = impact_report(records, "1.0.0")
+        everyone = impact_report(records, "1.0.0", scope="all")
+    finally:
+        records.log.close()
+    (jo,) = current.affected
+    (training,) = jo.trained
+    assert (training.section, training.version, training.track) == ("CONF-1", "1.0.0", "onboarding")
+    assert [c.track for c in jo.certificates] == ["onboarding"]
+    assert (current.considered, everyone.considered) == (1, 1)
+    assert everyone.affected == ()
+
+
 def test_item_analysis_by_course_version(story: Story) -> None:
     """The same record read by item analysis: the two versions taught side by side."""
     result = CliRunner().invoke(

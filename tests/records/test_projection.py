@@ -5,14 +5,28 @@ is opened (their tallies when a schema-2 one is), and checked against the log by
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, delete, inspect, select, text, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    create_engine,
+    delete,
+    func,
+    inspect,
+    select,
+    text,
+    update,
+)
 
 from course_factory import Ticker, make_course
 from trainer.content.course import load_course
 from trainer.records import EventLog, NewEvent, connect, projection, schema
+from trainer.records.events import format_time
+from trainer.records.history import history_from
 from trainer.records.service import Records
 
 
@@ -60,6 +74,14 @@ def test_each_append_keeps_the_projections_as_a_rebuild_makes_them(
     assert len(kept["answers"]) == 12
     assert len(kept["completions"]) == 1
     assert sum(int(str(r[-1])) for r in kept["answer_tally"]) == 12
+    # Two attempts completed, each counted by agency and by unit ("" for none).
+    assert sorted((r[0], r[1], r[-1]) for r in kept["cohort_attempts"]) == [
+        ("agency", "Other PD", 1),
+        ("agency", "Test PD", 1),
+        ("unit", "", 1),
+        ("unit", "Patrol", 1),
+    ]
+    assert len(kept["cohort_items"]) == 4 * 6  # 6 items, 4 cohorts
     with engine.begin() as conn:
         projection.rebuild(conn)
     assert _dump(engine) == kept
@@ -128,6 +150,7 @@ def test_a_schema_2_database_has_its_tallies_recounted_on_open(
                 conn.execute(text(f"DROP TABLE {table.name}"))
             for statement in _V2_TALLIES:
                 conn.execute(text(statement))
+            _drop_attempt_times(conn)
             conn.execute(text("UPDATE meta SET value = '2' WHERE key = 'schema_version'"))
         reopened = connect(db_url)
         try:
@@ -137,18 +160,100 @@ def test_a_schema_2_database_has_its_tallies_recounted_on_open(
                     select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")
                 ).scalar()
                 columns = {c["name"] for c in inspect(conn).get_columns("answer_tally")}
-            assert version == "3" == str(schema.SCHEMA_VERSION)
+            assert version == str(schema.SCHEMA_VERSION)
             assert "agency" not in columns
             assert EventLog(reopened).check().ok
         finally:
             reopened.dispose()
-        reopened = connect(db_url)  # a second open finds schema 3 and changes nothing
+        reopened = connect(db_url)  # a second open finds the newest schema, changes nothing
         try:
             assert _dump(reopened) == kept
         finally:
             reopened.dispose()
     finally:
         raw.dispose()
+
+
+def _drop_attempt_times(conn: Connection) -> None:
+    """The projections as schema 3 had them: attempts without the answers and time on
+    task, and no cohort tables."""
+    for column in schema.ATTEMPT_TIMES:
+        conn.execute(text(f'ALTER TABLE attempts DROP COLUMN "{column}"'))
+    for table in schema.COHORT_TABLES:
+        conn.execute(text(f"DROP TABLE {table.name}"))
+
+
+def test_a_schema_3_database_has_its_attempts_times_counted_on_open(
+    department: Records, db_url: str
+) -> None:
+    engine = department.log.engine
+    kept = _dump(engine)
+    department.log.close()
+    raw = create_engine(db_url)
+    try:
+        with raw.begin() as conn:
+            _drop_attempt_times(conn)
+            conn.execute(text("UPDATE meta SET value = '3' WHERE key = 'schema_version'"))
+        with raw.connect() as conn:
+            assert "seconds" not in {c["name"] for c in inspect(conn).get_columns("attempts")}
+            assert not inspect(conn).has_table("cohort_items")
+        reopened = connect(db_url)
+        try:
+            assert _dump(reopened) == kept
+            with reopened.connect() as conn:
+                version = conn.execute(
+                    select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")
+                ).scalar()
+            assert version == str(schema.SCHEMA_VERSION) == "4"
+            assert EventLog(reopened).check().ok
+        finally:
+            reopened.dispose()
+    finally:
+        raw.dispose()
+
+
+def test_attempts_count_their_answers_and_time_on_task(db_url: str, tmp_path: Path) -> None:
+    root = make_course(tmp_path / "course")
+    clock = Ticker()
+    records = Records(EventLog(connect(db_url), clock), load_course(root), clock=clock)
+    try:
+        records.register("Dana Reyes", "4471", "Test PD")
+        done = records.start_attempt("4471", "onboarding", "basics")
+        for i in range(6):
+            if i == 2:
+                clock.next += timedelta(minutes=40)  # a lunch break: counts 15 minutes
+            if i == 4:
+                clock.next -= timedelta(seconds=30)  # a clock set back: counts nothing
+            records.answer(done.id, f"basics-{i}", "q", ["a"])
+        records.complete(done.id)
+        open_one = records.start_attempt("4471", "refresher", "review")
+        records.answer(open_one.id, open_one.items[0], "q", ["a"])
+        history = history_from(records.log.events())
+        a = schema.attempts.c
+        with records.log.engine.connect() as conn:
+            stored = {
+                row.id: row for row in conn.execute(select(a.id, a.answers, a.seconds, a.last))
+            }
+        for attempt in (done, open_one):
+            told = history.attempts[attempt.id]
+            row = stored[attempt.id]
+            assert row.answers == len(told.answers)
+            assert row.last == format_time(told.event_times[-1])  # in chain order
+            # Each gap between consecutive events up to 15 minutes; none when negative.
+            gaps = [(b - a).total_seconds() for a, b in pairwise(told.event_times)]
+            assert row.seconds == pytest.approx(sum(min(g, 900) for g in gaps if g > 0))
+        assert stored[done.id].answers == 6
+        assert stored[open_one.id].answers == 1
+        # Every call of the clock is a second on: the lunch break is capped at 900 s, the
+        # gap over the clock set back counts nothing, and the others are a few seconds.
+        assert 900 < stored[done.id].seconds < 930
+        kept = _dump(records.log.engine)
+        with records.log.engine.begin() as conn:
+            projection.rebuild(conn)
+        assert _dump(records.log.engine) == kept
+        assert records.log.check().ok
+    finally:
+        records.log.close()
 
 
 def _reason(records: Records) -> str:
@@ -187,6 +292,47 @@ def test_check_names_a_completion_row_the_log_does_not_have(department: Records)
         "the completions row of the completion of event 9999 is in the completions table "
         "but not in the log"
     )
+
+
+def test_check_names_a_changed_time_on_task(department: Records) -> None:
+    a = schema.attempts.c
+    with department.log.engine.begin() as conn:
+        first, seconds = conn.execute(select(a.id, a.seconds).order_by(a.seq).limit(1)).one()
+        conn.execute(update(schema.attempts).where(a.id == first).values(seconds=seconds + 60))
+    assert _reason(department) == (
+        f"the attempts row of attempt {first} says seconds = {seconds + 60!r} where the log "
+        f"says {seconds!r}"
+    )
+    with department.log.engine.begin() as conn:
+        conn.execute(update(schema.attempts).where(a.id == first).values(seconds=seconds))
+        conn.execute(update(schema.attempts).where(a.id == first).values(answers=a.answers - 1))
+    assert "says answers = 5 where the log says 6" in _reason(department)
+
+
+def test_check_names_a_changed_cohort_item_and_a_deleted_cohort_path(
+    department: Records,
+) -> None:
+    items, paths = schema.cohort_items.c, schema.cohort_paths.c
+    with department.log.engine.begin() as conn:
+        first = conn.execute(
+            select(items.id).where(items.value == "Patrol", items.scenario == "basics-0")
+        ).scalar_one()
+        conn.execute(
+            update(schema.cohort_items)
+            .where(items.id == first)
+            .values(stats=func.replace(items.stats, '"answers":1', '"answers":2'))
+        )
+    assert _reason(department).startswith(
+        "the cohort_items row of cohort 'unit', value 'Patrol', track 'onboarding', module "
+        "'basics', scenario 'basics-0', step 'q' says stats = "
+    )
+    with department.log.engine.begin() as conn:
+        projection.rebuild(conn)
+        conn.execute(delete(schema.cohort_paths).where(paths.value == "Other PD"))
+    assert _reason(department).startswith(
+        "the cohort_paths row of cohort 'agency', value 'Other PD', track 'onboarding', "
+    )
+    assert _reason(department).endswith(" is missing")
 
 
 def test_check_names_a_changed_role_and_a_changed_tally(department: Records) -> None:

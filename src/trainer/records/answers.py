@@ -3,30 +3,44 @@
 The service folds one learner's events into a history (history.py). Item analysis and the
 impact of a policy change read every attempt and answer of a department: millions of
 events. So they read the projections kept beside the log (projection.py): attempts as
-columns, and the answers of completed attempts already counted by group and answer.
+columns, the answers of completed attempts already counted by group and answer, and each
+item's answers by agency and by unit already summed up (cohorts.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable, Iterator, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, Literal, TypeVar, cast
 
 import orjson
-from sqlalchemy import Join, Select, func, null, select
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Select,
+    and_,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.exc import SQLAlchemyError
 
 from trainer.content.course import canonical_json
 from trainer.content.models import TrackId, Verdict
 from trainer.engine.outcome import CERTAINTIES, Certainty
 from trainer.records import schema
+from trainer.records.cohorts import ItemCounts, ItemSummary, summary
 from trainer.records.db import RecordsError, describe, read_transaction, records_error
 from trainer.records.events import parse_time
 from trainer.records.history import Completion, Learner, Role, add_months
 from trainer.records.log import EventLog
 
 K = TypeVar("K", bound=Hashable)
+CohortKind = Literal["agency", "unit"]
 
 _BATCH = 20_000
 """Rows fetched at a time; on PostgreSQL they come from a server-side cursor."""
@@ -74,62 +88,117 @@ class AnswerTally(Generic[K]):
     paths: dict[tuple[K, str], dict[tuple[RecordedAnswer, ...], int]] = field(default_factory=dict)
 
 
-def attempt_facts(
-    log: EventLog,
-    *,
-    completed_only: bool = False,
-    passed_only: bool = False,
-    with_items: bool = False,
-    track: str | None = None,
-) -> list[AttemptFacts]:
-    """Every attempt in chain order; or only the completed, or the passed, ones; of one
-    track. ``items`` is read only ``with_items``. From the ``attempts`` projection."""
-    a = schema.attempts.c
-    items = a["items"] if with_items else null()
-    query = select(
-        a.id,
-        a.learner,
-        a.seq,
-        a.started,
-        a.content_hash,
-        a.track,
-        a.module,
-        items,
-        a.earned,
-        a.maximum,
-        a.passed,
-    ).order_by(a.seq)
-    if completed_only or passed_only:
-        query = query.where(a.completed_seq.is_not(None))
-    if passed_only:
-        query = query.where(a.passed.is_(True))
-    if track is not None:
-        query = query.where(a.track == track)
-    lists: dict[str, tuple[str, ...]] = {}
-    found: list[AttemptFacts] = []
-    for row in _raw_rows(log, query):
-        attempt, badge, seq, time, content_hash, track_id, module, items_text = row[:8]
-        earned, maximum, passed = row[8:]
-        listed: tuple[str, ...] = ()
-        if items_text is not None:
-            listed = lists.get(items_text) or lists.setdefault(
-                items_text, _items(log, seq, items_text)
-            )
-        found.append(
-            AttemptFacts(
-                attempt,
-                badge,
-                seq,
-                time,
-                content_hash,
-                track_id,
-                module,
-                listed,
-                earned,
-                maximum,
-                None if passed is None else bool(passed),
-            )
+def latest_certified(
+    log: EventLog, citing: Mapping[str, Mapping[tuple[str, str], Collection[str]]]
+) -> list[tuple[str, AttemptFacts]]:
+    """For each ``topic`` of ``citing``, each learner's latest attempt at each track that
+    counts towards their latest completion of it (passed, and begun before it) and was
+    given one of the topic's scenarios: ``citing[topic]`` names them by the course version
+    and module ``(content_hash, module)`` they are in. As (topic, attempt) pairs; the
+    attempts without ``items``, ``earned`` and ``maximum``.
+
+    One aggregate in the database: the department's other attempts never leave it."""
+    topics = [(topic, wanted) for topic, wanted in citing.items() if any(wanted.values())]
+    if not topics:
+        return []
+    a, c = schema.attempts.c, schema.completions.c
+    latest = (
+        select(c.learner, c.track, func.max(c.seq).label("seq"))
+        .group_by(c.learner, c.track)
+        .subquery("latest")
+    )
+    counted = schema.attempts.join(
+        latest,
+        (latest.c.learner == a.learner) & (latest.c.track == a.track) & (a.seq < latest.c.seq),
+    )
+    best = (
+        select(
+            a.learner,
+            a.track,
+            *(
+                func.max(case((_given(wanted), a.seq))).label(f"s{n}")
+                for n, (_, wanted) in enumerate(topics)
+            ),
         )
+        .select_from(counted)
+        .where(a.passed.is_(True))
+        .group_by(a.learner, a.track)
+        .cte("best")
+    )
+    t = schema.attempts.alias("t")
+    picks = [
+        select(
+            literal(n).label("topic"), t.c.id, t.c.learner, t.c.seq, t.c.started, t.c.content_hash
+        )
+        .add_columns(t.c.track, t.c.module)
+        .select_from(best.join(t, t.c.seq == best.c[f"s{n}"]))
+        for n in range(len(topics))
+    ]
+    query = picks[0] if len(picks) == 1 else union_all(*picks)
+    return [
+        (
+            topics[n][0],
+            AttemptFacts(
+                attempt, badge, seq, started, content_hash, track, module, (), None, None, True
+            ),
+        )
+        for n, attempt, badge, seq, started, content_hash, track, module in _raw_rows(log, query)
+    ]
+
+
+def _given(wanted: Mapping[tuple[str, str], Collection[str]]) -> ColumnElement[bool]:
+    """Whether an attempt was given one of ``wanted``'s scenarios: items are canonical
+    JSON lists of slugs, so a scenario given is its id in quotes."""
+    a = schema.attempts.c
+    return or_(
+        *(
+            and_(
+                a.content_hash == content_hash,
+                a.module == module,
+                or_(*(a["items"].contains(f'"{s}"', autoescape=True) for s in sorted(ids))),
+            )
+            for (content_hash, module), ids in sorted(wanted.items())
+            if ids
+        )
+    )
+
+
+def passed_versions(log: EventLog) -> list[str]:
+    """The content hashes of the passed attempts, in the order of their first."""
+    a = schema.attempts.c
+    query = (
+        select(a.content_hash)
+        .where(a.passed.is_(True))
+        .group_by(a.content_hash)
+        .order_by(func.min(a.seq))
+    )
+    return [content_hash for (content_hash,) in _raw_rows(log, query)]
+
+
+def last_completions(log: EventLog) -> list[tuple[int, Completion]]:
+    """Each learner's latest completion of each track, with the seq of its event; in chain
+    order."""
+    c = schema.completions.c
+    newest = select(func.max(c.seq)).group_by(c.learner, c.track)
+    query = (
+        select(
+            c.seq,
+            c.learner,
+            c.track,
+            c.time,
+            c.course_id,
+            c.version,
+            c.content_hash,
+            c.recertification_months,
+        )
+        .where(c.seq.in_(newest.scalar_subquery()))
+        .order_by(c.seq)
+    )
+    found: list[tuple[int, Completion]] = []
+    for seq, badge, track, time, course_id, version, content_hash, months in _raw_rows(log, query):
+        when = parse_time(time)
+        until = None if months is None else add_months(when, months)
+        found.append((seq, Completion(badge, track, when, course_id, version, content_hash, until)))
     return found
 
 
@@ -152,68 +221,28 @@ TallyKey = tuple[str, str, str | None, str | None, int, int]
 None: the learner is not registered, or the answers were not counted by learner)."""
 
 
-def completed_groups(
-    log: EventLog, track: str | None = None, *, by_learner: bool = False
-) -> list[CompletedGroup]:
-    """The completed attempts (of ``track``), counted by version and track, and by agency
-    and unit when ``by_learner`` (else None); in the order of their first attempt."""
-    a, who = schema.attempts.c, schema.learners.c
-    if not by_learner:
-        query = (
-            select(a.content_hash, a.track, func.min(a.seq), func.count())
-            .where(a.completed_seq.is_not(None))
-            .group_by(a.content_hash, a.track)
-            .order_by(func.min(a.seq))
-        )
-        if track is not None:
-            query = query.where(a.track == track)
-        return [
-            CompletedGroup(h, t, None, None, first, n) for h, t, first, n in _raw_rows(log, query)
-        ]
+def completed_groups(log: EventLog, track: str | None = None) -> list[CompletedGroup]:
+    """The completed attempts (of ``track``), counted by version and track, in the order of
+    their first attempt (agency and unit None: see :func:`cohort_groups`)."""
+    a = schema.attempts.c
     query = (
-        select(a.content_hash, a.track, who.agency, who.unit, func.min(a.seq), func.count())
-        .select_from(schema.attempts.outerjoin(schema.learners, who.badge == a.learner))
+        select(a.content_hash, a.track, func.min(a.seq), func.count())
         .where(a.completed_seq.is_not(None))
-        .group_by(a.content_hash, a.track, who.agency, who.unit)
+        .group_by(a.content_hash, a.track)
         .order_by(func.min(a.seq))
     )
     if track is not None:
         query = query.where(a.track == track)
-    return [CompletedGroup(*row) for row in _raw_rows(log, query)]
+    return [CompletedGroup(h, t, None, None, first, n) for h, t, first, n in _raw_rows(log, query)]
 
 
 def counted_answers(
-    log: EventLog, track: str | None = None, *, by_learner: bool = False
+    log: EventLog, track: str | None = None
 ) -> Iterator[tuple[TallyKey, RecordedAnswer, int]]:
     """The answers of completed attempts (of ``track``), counted by attempt group and
-    answer: from ``answer_tally``, kept as attempts complete, where agency and unit are
-    None. ``by_learner`` counts them by agency and unit too, from the answers themselves:
-    seconds for a department, not the tally's fraction of one."""
-    if by_learner:
-        n, a, w = schema.answers.c, schema.attempts.c, schema.learners.c
-        answer = (n.scenario, n.step, n.selected, n.verdict, n.points, n.maximum, n.certainty)
-        query = (
-            select(
-                a.content_hash,
-                a.track,
-                w.agency,
-                w.unit,
-                a.earned,
-                a.maximum,
-                *answer,
-                func.count(),
-            )
-            .select_from(_answers_of_completed())
-            .group_by(a.content_hash, a.track, w.agency, w.unit, a.earned, a.maximum, *answer)
-            .order_by(func.min(n.seq))
-        )
-        if track is not None:
-            query = query.where(a.track == track)
-        rows = _raw_rows(log, query)
-    else:
-        rows = _tally_rows(log, track)
+    answer: from ``answer_tally``, kept as attempts complete (agency and unit None)."""
     answers: dict[tuple[Any, ...], RecordedAnswer] = {}
-    for row in rows:
+    for row in _tally_rows(log, track):
         fields = row[6:13]
         found = answers.get(fields)
         if found is None:
@@ -243,26 +272,13 @@ def _tally_rows(log: EventLog, track: str | None) -> Iterator[tuple[Any, ...]]:
         yield (row[0], row[1], None, None, *row[2:])
 
 
-def _answers_of_completed() -> Join:
-    """The answers of completed attempts, beside their attempt and (outer) learner: what
-    the tallies count, answers after the completion left out as the tallies leave them."""
-    n, a, w = schema.answers.c, schema.attempts.c, schema.learners.c
-    return schema.answers.join(
-        schema.attempts,
-        (a.id == n.attempt) & a.completed_seq.is_not(None) & (n.seq < a.completed_seq),
-    ).outerjoin(schema.learners, w.badge == a.learner)
-
-
 def counted_paths(
-    log: EventLog, scenarios: Collection[str], track: str | None = None, *, by_learner: bool = False
+    log: EventLog, scenarios: Collection[str], track: str | None = None
 ) -> Iterator[tuple[TallyKey, str, tuple[RecordedAnswer, ...], int]]:
     """For each of ``scenarios``, the paths completed attempts took through it (their
-    answers in the order given), counted by attempt group and path; agency and unit as
-    :func:`counted_answers` has them."""
+    answers in the order given), counted by attempt group and path (agency and unit
+    None: see :func:`cohort_paths`)."""
     if not scenarios:
-        return
-    if by_learner:
-        yield from _paths_by_learner(log, scenarios, track)
         return
     t = schema.path_tally.c
     query = (
@@ -288,64 +304,130 @@ def counted_paths(
         yield (content_hash, track_id, None, None, earned, maximum), scenario, walk, count
 
 
-def _paths_by_learner(
-    log: EventLog, scenarios: Collection[str], track: str | None
-) -> Iterator[tuple[TallyKey, str, tuple[RecordedAnswer, ...], int]]:
-    n, a, w = schema.answers.c, schema.attempts.c, schema.learners.c
-    query = (
-        select(
-            a.content_hash,
-            a.track,
-            w.agency,
-            w.unit,
-            a.earned,
-            a.maximum,
-            n.attempt,
-            n.scenario,
-            n.step,
-            n.selected,
-            n.verdict,
-            n.points,
-            n.maximum,
-            n.certainty,
-        )
-        .select_from(_answers_of_completed())
-        .where(n.scenario.in_(sorted(scenarios)))
-        .order_by(n.attempt, n.seq)
+# --- by agency or unit -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CohortGroup:
+    """Completed attempts of one cohort (an agency or a unit, as ``label`` names it) that
+    share a course version and track; ``first_seq`` is the start of the first."""
+
+    cohort: str
+    content_hash: str
+    track: str
+    first_seq: int
+    count: int
+
+
+Label = Callable[[str | None], str]
+"""A cohort's name in a report from its stored value: None for attempts of a badge with no
+registration; for units, "" for none."""
+
+
+def cohort_groups(
+    log: EventLog, kind: CohortKind, label: Label, track: str | None = None
+) -> list[CohortGroup]:
+    """The completed attempts (of ``track``) by agency or unit, course version and track,
+    from ``cohort_attempts``; in the order of their first attempt."""
+    t = schema.cohort_attempts.c
+    query = select(t.value, t.content_hash, t.track, t.first_seq, t["count"]).where(
+        t.cohort == kind
     )
     if track is not None:
-        query = query.where(a.track == track)
-    answers: dict[tuple[Any, ...], RecordedAnswer] = {}
-    counted: dict[tuple[TallyKey, str, tuple[RecordedAnswer, ...]], int] = {}
-    walks: dict[str, list[RecordedAnswer]] = {}
-    key: TallyKey | None = None
-    attempt: str | None = None
+        query = query.where(t.track == track)
+    merged: dict[tuple[str, str, str], list[int]] = {}
+    for value, content_hash, track_id, first, count in _raw_rows(log, query):
+        seen = merged.setdefault((label(value), content_hash, track_id), [first, 0])
+        seen[0] = min(seen[0], first)
+        seen[1] += count
+    groups = [CohortGroup(c, h, t_, first, n) for (c, h, t_), (first, n) in merged.items()]
+    return sorted(groups, key=lambda g: g.first_seq)
 
-    def count_walks() -> None:
-        if key is not None:
-            for scenario, walk in walks.items():
-                at = (key, scenario, tuple(walk))
-                counted[at] = counted.get(at, 0) + 1
-        walks.clear()
 
-    for row in _raw_rows(log, query):
-        if row[6] != attempt:
-            count_walks()
-            key, attempt = cast(TallyKey, row[:6]), row[6]
-        fields = row[7:14]
-        found = answers.get(fields)
-        if found is None:
-            found = answers[fields] = _tallied(log, *fields)
-        walks.setdefault(found.scenario, []).append(found)
-    count_walks()
-    for (group, scenario, walk), count in counted.items():
-        yield group, scenario, walk, count
+def cohort_items(
+    log: EventLog, kind: CohortKind, label: Label, track: str | None = None
+) -> list[ItemSummary]:
+    """Each item's summary by agency or unit (as ``label`` names them), from
+    ``cohort_items``: one per cohort and (module, scenario, step), the tracks (and any
+    values one label names) merged."""
+    t = schema.cohort_items.c
+    query = (
+        select(t.id, t.value, t.track, t.module, t.scenario, t.step, t.stats)
+        .where(t.cohort == kind)
+        .order_by(t.id)
+    )
+    if track is not None:
+        query = query.where(t.track == track)
+    found: dict[tuple[str, str, str, str], ItemSummary] = {}
+    merge: dict[tuple[str, str, str, str], list[int]] = {}
+    for row_id, value, track_id, module, scenario, step, stats in _raw_rows(log, query):
+        key = (label(value), module, scenario, step)
+        if key in found:
+            merge.setdefault(key, [found[key].row]).append(row_id)
+            continue
+        try:
+            found[key] = summary(row_id, key[0], track_id, module, scenario, step, stats)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise _cohorts_changed(log, f"unreadable statistics of {scenario}/{step}") from exc
+    for key, rows in merge.items():
+        found[key] = _merged(log, key, rows)
+    return list(found.values())
+
+
+def _merged(log: EventLog, key: tuple[str, str, str, str], rows: list[int]) -> ItemSummary:
+    """One summary of the cohort item rows ``rows``, from the answers they count."""
+    t = schema.cohort_items.c
+    query = select(t.track, t.stats, t.rests).where(t.id.in_(rows)).order_by(t.id)
+    counts = ItemCounts()
+    tracks: list[str] = []
+    try:
+        for track_id, stats, rests in _raw_rows(log, query):
+            counts.merge(ItemCounts.from_texts(stats, rests))
+            tracks.append(track_id)
+        stats_text, _ = counts.texts()
+        return summary(rows[0], key[0], tracks[0], key[1], key[2], key[3], stats_text)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise _cohorts_changed(log, f"unreadable statistics of {key[2]}/{key[3]}") from exc
+
+
+def cohort_paths(
+    log: EventLog,
+    kind: CohortKind,
+    label: Label,
+    scenarios: Collection[str],
+    track: str | None = None,
+) -> Iterator[tuple[str, str, str, tuple[RecordedAnswer, ...], int]]:
+    """For each of ``scenarios``, the paths completed attempts took through it, by agency
+    or unit: (cohort, content hash, scenario, path, count), from ``cohort_paths``."""
+    if not scenarios:
+        return
+    t = schema.cohort_paths.c
+    query = (
+        select(t.value, t.content_hash, t.scenario, t.path, t["count"])
+        .where(t.cohort == kind, t.scenario.in_(sorted(scenarios)))
+        .order_by(t.id)
+    )
+    if track is not None:
+        query = query.where(t.track == track)
+    walks: dict[tuple[str, str], tuple[RecordedAnswer, ...]] = {}
+    for value, content_hash, scenario, text, count in _raw_rows(log, query):
+        walk = walks.get((scenario, text))
+        if walk is None:
+            walk = walks[scenario, text] = _walk(log, scenario, text)
+        yield label(value), content_hash, scenario, walk, count
+
+
+def _cohorts_changed(log: EventLog, why: str) -> RecordsError:
+    return RecordsError(
+        f"the item statistics by cohort in {describe(log.engine.url)} were changed outside "
+        f"trainer: {why} (run 'trainer records check')"
+    )
 
 
 # --- queries ----------------------------------------------------------------------------
 
 
-def _raw_rows(log: EventLog, query: Select[Any]) -> Iterator[tuple[Any, ...]]:
+def _raw_rows(log: EventLog, query: Select[Any] | CompoundSelect[Any]) -> Iterator[tuple[Any, ...]]:
     """The rows of ``query`` in one read snapshot, as the driver's plain tuples, fetched in
     batches (from a server-side cursor on PostgreSQL): SQLAlchemy's rows cost more than
     the work done with 200,000 of them."""

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import (
     Connection,
     Engine,
+    Table,
     create_engine,
     event,
     insert,
@@ -26,6 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.schema import CreateColumn
 
 from trainer.datadir import data_dir
 from trainer.records import projection, schema
@@ -194,6 +196,8 @@ def _prepare(engine: Engine) -> None:
             # Schema 2's tallies have columns 3 dropped: gone before create_all makes them anew.
             for table in schema.TALLIES:
                 table.drop(conn)
+        if version is not None and 2 <= int(version) < 4:
+            _add_columns(conn, schema.attempts, schema.ATTEMPT_TIMES)
         schema.metadata.create_all(conn)
         if version is None:
             conn.execute(
@@ -225,14 +229,24 @@ def _prepare(engine: Engine) -> None:
             )
 
 
+def _add_columns(conn: Connection, table: Table, names: Sequence[str]) -> None:
+    """``ALTER TABLE ... ADD COLUMN`` for the ``names`` columns of ``table``, as the schema
+    declares them (each has a server default, so the rows already there get it)."""
+    for name in names:
+        spec = CreateColumn(table.c[name]).compile(dialect=conn.dialect)
+        conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {spec}"))
+
+
 def _migrate(conn: Connection, version: int) -> None:
     """From ``version`` to the newest, in the transaction that created the new tables, so a
     failure leaves the database as it was. From 1 (the log alone): every projection filled
-    from the log. From 2: the tallies, recreated without agency and unit, counted again."""
+    from the log. From 2: the tallies, recreated without agency and unit, counted again.
+    From 2 and 3: the attempts' answers and time on task and the cohort tables, counted
+    from the log (with the tallies, from 2)."""
     if version < 2:
         projection.rebuild(conn)
     else:
-        projection.rebuild_tallies(conn)
+        projection.recount(conn, tallies=version < 3)
     conn.execute(
         update(schema.meta)
         .where(schema.meta.c.key == "schema_version")

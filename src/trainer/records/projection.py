@@ -17,13 +17,28 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import ColumnElement, Connection, Table, and_, delete, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Table,
+    and_,
+    bindparam,
+    case,
+    delete,
+    insert,
+    literal,
+    select,
+    update,
+)
 
 from trainer.content.course import canonical_json
 from trainer.records import schema
+from trainer.records.cohorts import COHORT_KINDS, ItemCounts
+from trainer.records.history import IDLE_CAP
 
 Payload = Mapping[str, Any]
 Values = dict[str, Any]
@@ -85,6 +100,9 @@ def _attempt_row(
         "module": str(p["module"]),
         "seed": int(p["seed"]),
         "items": _json_list(p.get("items")),
+        "answers": 0,
+        "seconds": 0.0,
+        "last": time,
     }
 
 
@@ -100,6 +118,22 @@ def _completion_values(seq: int, time: str, p: Payload) -> Values:
 
 
 _OPEN: Values = dict.fromkeys(("completed_seq", "completed", "earned", "maximum", "passed"))
+
+_CAP = IDLE_CAP.total_seconds()
+
+
+def _epoch(stamp: str) -> float:
+    return datetime.fromisoformat(stamp).timestamp()
+
+
+def ticked(seconds: float, last: str, time: str) -> Values:
+    """An attempt's time on task and last event time once an event at ``time`` follows its
+    event at ``last``: the gap counts up to IDLE_CAP, and not at all when the clock went
+    back (as the attempts export has always counted it)."""
+    gap = _epoch(time) - _epoch(last) if last else 0.0
+    if gap > 0:
+        seconds += min(gap, _CAP)
+    return {"seconds": seconds, "last": time}
 
 
 def _answer_row(
@@ -208,6 +242,118 @@ def tallies(attempt: Values, answers: Sequence[Values]) -> tuple[Counter[Key], C
     return counted, paths
 
 
+COHORT_ITEM = ("cohort", "value", "track", "module", "scenario", "step")
+"""The key columns of ``cohort_items``."""
+COHORT_PATH = ("cohort", "value", "track", "content_hash", "scenario", "path")
+"""The key columns of ``cohort_paths``."""
+COHORT_ATTEMPTS = ("cohort", "value", "content_hash", "track")
+"""The key columns of ``cohort_attempts``."""
+
+
+def cohort_values(learner: Values | None) -> list[tuple[str, str | None]]:
+    """The learner's cohort of each kind: agency, and unit ("" for none); None for both
+    when the badge has no registration."""
+    if learner is None:
+        return [(kind, None) for kind in COHORT_KINDS]
+    return [("agency", learner["agency"]), ("unit", learner["unit"] or "")]
+
+
+@dataclass
+class CohortCounts:
+    """What completed attempts add to the cohort tables, counted in memory."""
+
+    items: dict[Key, ItemCounts] = field(default_factory=dict)
+    paths: Counter[Key] = field(default_factory=Counter)
+    attempts: dict[Key, list[int]] = field(default_factory=dict)  # [first_seq, count]
+
+    def add(self, attempt: Values, answers: Sequence[Values], learner: Values | None) -> None:
+        """Count a completed ``attempt`` with its ``answers`` (in chain order)."""
+        content_hash, track = attempt["content_hash"], attempt["track"]
+        walks: dict[str, list[list[Any]]] = {}
+        for a in answers:
+            walks.setdefault(a["scenario"], []).append(_walk_step(a))
+        paths = [(scenario, canonical_json(walk).decode()) for scenario, walk in walks.items()]
+        for kind, value in cohort_values(learner):
+            key = (kind, value, content_hash, track)
+            seen = self.attempts.get(key)
+            if seen is None:
+                self.attempts[key] = [attempt["seq"], 1]
+            else:
+                seen[0] = min(seen[0], attempt["seq"])
+                seen[1] += 1
+            for a in answers:
+                item = (kind, value, track, attempt["module"], a["scenario"], a["step"])
+                counts = self.items.get(item)
+                if counts is None:
+                    counts = self.items[item] = ItemCounts()
+                _count(counts, attempt, a)
+            for scenario, path in paths:
+                self.paths[kind, value, track, content_hash, scenario, path] += 1
+
+
+def _count(counts: ItemCounts, attempt: Values, answer: Values) -> None:
+    counts.add(
+        attempt["content_hash"],
+        attempt["earned"],
+        attempt["maximum"],
+        orjson.loads(answer["selected"]),
+        answer["verdict"],
+        answer["points"],
+        answer["maximum"],
+        answer["certainty"],
+    )
+
+
+def _match(table: Table, columns: Sequence[str], key: Key) -> ColumnElement[bool]:
+    return and_(
+        *(
+            table.c[c].is_(None) if v is None else table.c[c] == v
+            for c, v in zip(columns, key, strict=True)
+        )
+    )
+
+
+def _cohort_completion(conn: Connection, attempt: Values, answers: Sequence[Values]) -> None:
+    """Count a completed attempt in the cohort tables, in the append's transaction."""
+    w = schema.learners.c
+    found = conn.execute(select(w.agency, w.unit).where(w.badge == attempt["learner"])).first()
+    counted = CohortCounts()
+    counted.add(attempt, answers, None if found is None else dict(found._mapping))
+    t = schema.cohort_attempts
+    for key, (first, n) in counted.attempts.items():
+        row = conn.execute(
+            select(t.c.id, t.c.first_seq).where(_match(t, COHORT_ATTEMPTS, key))
+        ).first()
+        if row is None:
+            values = {**dict(zip(COHORT_ATTEMPTS, key, strict=True)), "first_seq": first}
+            conn.execute(insert(t).values({**values, "count": n}))
+        else:
+            conn.execute(
+                update(t)
+                .where(t.c.id == row.id)
+                .values(first_seq=min(row.first_seq, first), count=t.c.count + n)
+            )
+    items = schema.cohort_items
+    for key, counts in counted.items.items():
+        held = conn.execute(
+            select(items.c.id, items.c.stats, items.c.rests).where(_match(items, COHORT_ITEM, key))
+        ).first()
+        if held is not None:
+            kept = ItemCounts.from_texts(held.stats, held.rests)
+            kept.merge(counts)
+            counts = kept
+        stats, rests = counts.texts()
+        if held is None:
+            values = dict(zip(COHORT_ITEM, key, strict=True))
+            conn.execute(insert(items).values({**values, "stats": stats, "rests": rests}))
+        else:
+            conn.execute(
+                update(items).where(items.c.id == held.id).values(stats=stats, rests=rests)
+            )
+    for key, n in counted.paths.items():
+        _bump(conn, schema.cohort_paths, COHORT_PATH, key, n)
+
+
 def _bump(conn: Connection, table: Table, columns: Sequence[str], key: Key, n: int) -> None:
     # Under the log's write lock no other writer can race this update-or-insert.
     match: list[ColumnElement[bool]] = [
@@ -227,14 +373,29 @@ def _tally_completion(conn: Connection, attempt_id: str) -> None:
     answers = conn.execute(
         select(schema.answers).where(n.attempt == attempt_id).order_by(n.seq)
     ).all()
-    counted, paths = tallies(dict(attempt._mapping), [dict(x._mapping) for x in answers])
+    attempt_row_ = dict(attempt._mapping)
+    answer_rows = [dict(x._mapping) for x in answers]
+    counted, paths = tallies(attempt_row_, answer_rows)
     for key, count in counted.items():
         _bump(conn, schema.answer_tally, ANSWER_TALLY, key, count)
     for key, count in paths.items():
         _bump(conn, schema.path_tally, PATH_TALLY, key, count)
+    _cohort_completion(conn, attempt_row_, answer_rows)
 
 
 # --- in the append's transaction --------------------------------------------------------
+
+
+def _tick(conn: Connection, attempt: str, time: str, *, answered: bool = False) -> None:
+    """Count an event of ``attempt`` at ``time`` in its time on task (and answers)."""
+    a = schema.attempts.c
+    found = conn.execute(select(a.seconds, a.last).where(a.id == attempt)).first()
+    if found is None:
+        return  # an answer to an attempt never started: nothing to count it in
+    values = ticked(found[0], found[1], time)
+    if answered:
+        values["answers"] = a.answers + 1
+    conn.execute(update(schema.attempts).where(a.id == attempt).values(values))
 
 
 def project(
@@ -251,6 +412,8 @@ def project(
         row = answer_row(seq, time, learner, attempt, payload)
         if row is not None:
             conn.execute(insert(schema.answers).values(row))
+        if attempt is not None:
+            _tick(conn, attempt, time, answered=True)
     elif kind == "attempt_started":
         row = attempt_row(seq, time, learner, attempt, payload)
         if row is not None:
@@ -264,6 +427,7 @@ def project(
             conn.execute(
                 update(schema.attempts).where(schema.attempts.c.id == attempt).values(values)
             )
+            _tick(conn, attempt, time)
             _tally_completion(conn, attempt)
     elif kind == "policy_acknowledged":
         row = acknowledgement_row(seq, time, learner, payload)
@@ -298,6 +462,7 @@ class _Folded:
     completions: dict[int, Values] = field(default_factory=dict)
     answer_tally: Counter[Key] = field(default_factory=Counter)
     path_tally: Counter[Key] = field(default_factory=Counter)
+    cohorts: CohortCounts = field(default_factory=CohortCounts)
     # The answers of each attempt not yet completed (a handful at any time).
     open_answers: dict[str, list[Values]] = field(default_factory=dict)
 
@@ -307,6 +472,11 @@ class _Folded:
         on_answer: Callable[[Values], None],
     ) -> None:
         seq, time, kind, learner, attempt, text = row
+        open_attempt = self.attempts.get(str(attempt)) if kind == "answer_recorded" else None
+        if open_attempt is not None:
+            # Counted whatever the payload, as the append counts it.
+            open_attempt.update(ticked(open_attempt["seconds"], open_attempt["last"], time))
+            open_attempt["answers"] += 1
         try:
             p = orjson.loads(text)
         except orjson.JSONDecodeError:
@@ -328,9 +498,12 @@ class _Folded:
             values = completion_values(seq, time, p)
             if target is not None and values is not None and attempt is not None:
                 target.update(values)
-                counted, paths = tallies(target, self.open_answers.pop(target["id"], []))
+                target.update(ticked(target["seconds"], target["last"], time))
+                answers = self.open_answers.pop(target["id"], [])
+                counted, paths = tallies(target, answers)
                 self.answer_tally.update(counted)
                 self.path_tally.update(paths)
+                self.cohorts.add(target, answers, self.learners.get(target["learner"]))
         elif kind == "policy_acknowledged":
             done = acknowledgement_row(seq, time, learner, p)
             if done is not None:
@@ -346,11 +519,18 @@ class _Folded:
 
 
 def _log_rows(
-    conn: Connection, kinds: Iterable[str] = _KINDS
+    conn: Connection, kinds: Iterable[str] = _KINDS, *, answers: bool = True
 ) -> Iterator[tuple[int, str, str, str | None, str | None, str]]:
+    """The events of ``kinds`` in chain order; without ``answers``, an answer's payload
+    reads as ``{}`` (most of a log, and parsing them is most of the time)."""
     c = schema.events.c
+    payload = (
+        c.payload
+        if answers
+        else case((c.kind == "answer_recorded", literal("{}")), else_=c.payload)
+    )
     query = (
-        select(c.seq, c.time, c.kind, c.learner, c.attempt, c.payload)
+        select(c.seq, c.time, c.kind, c.learner, c.attempt, payload)
         .where(c.kind.in_(list(kinds)))
         .order_by(c.seq)
         .execution_options(yield_per=_BATCH, stream_results=True)
@@ -380,18 +560,60 @@ def rebuild(conn: Connection) -> None:
         for start in range(0, len(values), _BATCH):
             conn.execute(insert(table), values[start : start + _BATCH])
     _insert_tallies(conn, folded)
+    _insert_cohorts(conn, folded.cohorts)
 
 
-def rebuild_tallies(conn: Connection) -> None:
-    """Empty ``answer_tally`` and ``path_tally`` and count them again from the log, in
-    ``conn``'s transaction: the other projections are left as they are."""
-    for table in schema.TALLIES:
-        conn.execute(delete(table))
+def recount(conn: Connection, *, tallies: bool) -> None:
+    """What schema 4 added to the projections, counted from the log in ``conn``'s
+    transaction: the attempts' answers and time on task, and the cohort tables; and the
+    tallies too when ``tallies`` (a schema-2 database's were split by agency and unit).
+    The learners, attempts, answers and completions already there are left as they are."""
     folded = _Folded()
-    kinds = ("attempt_started", "answer_recorded", "attempt_completed")
+    kinds = ("learner_registered", "attempt_started", "answer_recorded", "attempt_completed")
     for row in _log_rows(conn, kinds):
         folded.add(row, lambda _answer: None)
-    _insert_tallies(conn, folded)
+    if tallies:
+        for table in schema.TALLIES:
+            conn.execute(delete(table))
+        _insert_tallies(conn, folded)
+    for table in schema.COHORT_TABLES:
+        conn.execute(delete(table))
+    _insert_cohorts(conn, folded.cohorts)
+    a = schema.attempts.c
+    statement = (
+        update(schema.attempts)
+        .where(a.id == bindparam("key"))
+        .values(answers=bindparam("answers"), seconds=bindparam("seconds"), last=bindparam("last"))
+    )
+    rows = [
+        {"key": k, "answers": v["answers"], "seconds": v["seconds"], "last": v["last"]}
+        for k, v in folded.attempts.items()
+    ]
+    for start in range(0, len(rows), _BATCH):
+        conn.execute(statement, rows[start : start + _BATCH])
+
+
+def _cohort_rows(counted: CohortCounts) -> dict[Table, list[Values]]:
+    items = []
+    for key, counts in counted.items.items():
+        stats, rests = counts.texts()
+        items.append({**dict(zip(COHORT_ITEM, key, strict=True)), "stats": stats, "rests": rests})
+    return {
+        schema.cohort_items: items,
+        schema.cohort_paths: [
+            {**dict(zip(COHORT_PATH, k, strict=True)), "count": n} for k, n in counted.paths.items()
+        ],
+        schema.cohort_attempts: [
+            {**dict(zip(COHORT_ATTEMPTS, k, strict=True)), "first_seq": first, "count": n}
+            for k, (first, n) in counted.attempts.items()
+        ],
+    }
+
+
+def _insert_cohorts(conn: Connection, counted: CohortCounts) -> None:
+    for table, rows in _cohort_rows(counted).items():
+        for start in range(0, len(rows), _BATCH):
+            conn.execute(insert(table), rows[start : start + _BATCH])
 
 
 def _insert_tallies(conn: Connection, folded: _Folded) -> None:
@@ -478,7 +700,49 @@ def check(conn: Connection) -> str | None:
                     f"the {table.name} table counts {stored[k]} where the log counts "
                     f"{counter[k]} for {what}"
                 )
+    return _check_cohorts(conn, folded.cohorts)
+
+
+_COHORT_KEYS = {
+    schema.cohort_items: COHORT_ITEM,
+    schema.cohort_paths: COHORT_PATH,
+    schema.cohort_attempts: COHORT_ATTEMPTS,
+}
+
+
+def _check_cohorts(conn: Connection, counted: CohortCounts) -> str | None:
+    """The first cohort row that is not what the log says, named by its key."""
+    for table, rows in _cohort_rows(counted).items():
+        columns = _COHORT_KEYS[table]
+        wanted: dict[Key, Values] = {}
+        for row in rows:
+            wanted[tuple(row[c] for c in columns)] = {
+                c: v for c, v in row.items() if c not in columns
+            }
+        have: dict[Key, Values] = {}
+        for found in _stored(conn, table):
+            k = tuple(found[c] for c in columns)
+            values = {c: v for c, v in found.items() if c not in columns and c != "id"}
+            if k in have:  # two rows for one key: the second is one the log does not have
+                return f"the {table.name} table has two rows for {_named(columns, k)}"
+            have[k] = values
+        for k in sorted(wanted.keys() | have.keys(), key=repr):
+            if have.get(k) != wanted.get(k):
+                name = f"the {table.name} row of {_named(columns, k)}"
+                if k not in have:
+                    return f"{name} is missing"
+                if k not in wanted:
+                    return f"{name} is not in the log"
+                column = next(c for c in wanted[k] if have[k][c] != wanted[k][c])
+                said, meant = have[k][column], wanted[k][column]
+                return f"{name} says {column} = {said!r} where the log says {meant!r}"
     return None
+
+
+def _named(columns: Sequence[str], key: Key) -> str:
+    return ", ".join(f"{c} {v!r}" for c, v in zip(columns, key, strict=True) if c != "path") + (
+        "" if "path" not in columns else f", path {key[columns.index('path')]}"
+    )
 
 
 class _AnswerCheck:

@@ -14,12 +14,26 @@ log; ``trainer records check`` recomputes them from the log to prove it.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Column, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    text,
+)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """The newest schema this code reads and writes; kept in ``meta`` as ``schema_version``.
 1: the log alone. 2: the projection tables below (an older database gains them on open).
-3: the tallies no longer split by agency and unit (a schema-2 database's are rebuilt)."""
+3: the tallies no longer split by agency and unit (a schema-2 database's are rebuilt).
+4: attempts count their answers and time on task; item statistics by agency and unit
+   (an older database's are counted from the log on open)."""
 
 HEAD_ROW = 1
 """The id of the one ``chain_head`` row."""
@@ -88,6 +102,12 @@ attempts = Table(
     Column("earned", Integer),
     Column("maximum", Integer),
     Column("passed", Boolean),
+    # Answers recorded, and time on task so far: the gaps between the start, each answer
+    # and the completion, each capped at history.IDLE_CAP; ``last`` is the time of the
+    # attempt's latest event, the start of the next gap.
+    Column("answers", Integer, nullable=False, default=0, server_default=text("0")),
+    Column("seconds", Float, nullable=False, default=0.0, server_default=text("0")),
+    Column("last", String(32), nullable=False, server_default=text("''")),
     Index("ix_attempts_learner_track_seq", "learner", "track", "seq"),
     Index("ix_attempts_completed_track", "completed_seq", "track"),
 )
@@ -170,8 +190,58 @@ path_tally = Table(
     Index("ix_path_tally_key", *_TALLY_KEY),
 )
 
+# Item analysis by agency and by unit (cohorts.py): ``cohort`` is "agency" or "unit",
+# ``value`` the learner's (None: no unit, or no registration). Kept as attempts complete.
+cohort_items = Table(
+    "cohort_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("cohort", String(16), nullable=False),
+    Column("value", Text),
+    Column("track", String, nullable=False),
+    Column("module", String, nullable=False),
+    Column("scenario", String, nullable=False),
+    Column("step", String, nullable=False),
+    Column("stats", Text, nullable=False),  # what the report reads (cohorts.ItemCounts)
+    Column("rests", Text, nullable=False),  # the answers by rest score they come from
+    Index("ix_cohort_items_key", "cohort", "value", "track", "module", "scenario", "step"),
+)
+
+cohort_paths = Table(
+    "cohort_paths",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("cohort", String(16), nullable=False),
+    Column("value", Text),
+    Column("track", String, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("scenario", String, nullable=False),
+    Column("path", Text, nullable=False),  # as in path_tally
+    Column("count", Integer, nullable=False),
+    Index("ix_cohort_paths_key", "cohort", "scenario", "value", "track", "content_hash"),
+)
+
+cohort_attempts = Table(
+    "cohort_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("cohort", String(16), nullable=False),
+    Column("value", Text),
+    Column("content_hash", String(64), nullable=False),
+    Column("track", String, nullable=False),
+    Column("first_seq", Integer, nullable=False),  # the start of the first
+    Column("count", Integer, nullable=False),
+    Index("ix_cohort_attempts_key", "cohort", "value", "content_hash", "track"),
+)
+
+COHORT_TABLES = (cohort_items, cohort_paths, cohort_attempts)
+"""The projection tables schema 4 added."""
+
+ATTEMPT_TIMES = ("answers", "seconds", "last")
+"""The columns of ``attempts`` that schema 4 added."""
+
 TALLIES = (answer_tally, path_tally)
 """The projection tables that count, rather than copy, what the log says."""
 
-PROJECTIONS = (learners, attempts, answers, completions, answer_tally, path_tally)
+PROJECTIONS = (learners, attempts, answers, completions, answer_tally, path_tally, *COHORT_TABLES)
 """The tables derived from the log, in the order they are checked."""

@@ -12,14 +12,20 @@ from typing import Literal
 from trainer.content.course import CourseBundle
 from trainer.records.answers import (
     AnswerTally,
+    CohortKind,
     CompletedGroup,
     TallyKey,
-    attempt_facts,
+    cohort_groups,
+    cohort_items,
+    cohort_paths,
     completed_groups,
     counted_answers,
     counted_paths,
+    last_completions,
+    latest_certified,
+    learners_on_record,
+    passed_versions,
 )
-from trainer.records.history import completion_from, history_from
 from trainer.records.service import Records
 from trainer.reports.impact import (
     AffectedLearner,
@@ -27,6 +33,7 @@ from trainer.reports.impact import (
     Scope,
     VersionOnRecord,
     affected_learners,
+    citing_scenarios,
     policy_changes,
     resolve_version,
 )
@@ -41,6 +48,7 @@ from trainer.reports.items import (
 Cohort = Literal["track", "version", "agency", "unit"]
 COHORTS: tuple[Cohort, ...] = ("track", "version", "agency", "unit")
 NO_UNIT = "(no unit)"
+UNREGISTERED = "(unregistered)"
 
 
 def versions_on_record(records: Records) -> list[VersionOnRecord]:
@@ -70,11 +78,11 @@ def item_report(
     thresholds: Thresholds | None = None,
 ) -> ItemReport:
     """Item analysis of every completed attempt (of ``track``), by cohort."""
+    if by == "agency" or by == "unit":
+        return _item_report_by(records, by, track, thresholds)
     log = records.log
     current = records.bundle
-    # Only agency and unit need the learners: the tallies do not split by them.
-    by_learner = by in ("agency", "unit")
-    completed = completed_groups(log, track, by_learner=by_learner)
+    completed = completed_groups(log, track)
     versions = {h: records.version(h) for h in dict.fromkeys(g.content_hash for g in completed)}
     cohort_of, cohorts = _cohorts(records, by, completed)
     attempts: Counter[str] = Counter()
@@ -91,11 +99,11 @@ def item_report(
         return group
 
     tally: AnswerTally[AttemptGroup] = AnswerTally()
-    for key, answer, count in counted_answers(log, track, by_learner=by_learner):
+    for key, answer, count in counted_answers(log, track):
         at = (group_of(key), answer)
         tally.counts[at] = tally.counts.get(at, 0) + count
     follow = branching_scenarios([current, *versions.values()])
-    for key, scenario, walk, count in counted_paths(log, follow, track, by_learner=by_learner):
+    for key, scenario, walk, count in counted_paths(log, follow, track):
         paths = tally.paths.setdefault((group_of(key), scenario), {})
         paths[walk] = paths.get(walk, 0) + count
     tracks = [t for t, _ in current.course.tracks.items() if track is None or t == track]
@@ -112,12 +120,53 @@ def item_report(
     )
 
 
+def _item_report_by(
+    records: Records,
+    by: CohortKind,
+    track: str | None,
+    thresholds: Thresholds | None,
+) -> ItemReport:
+    """Item analysis by agency or unit: from the items already summed up by cohort."""
+    log = records.log
+    current = records.bundle
+
+    def label(value: str | None) -> str:
+        if value is None:  # no registration for the badge
+            return UNREGISTERED
+        return value if by == "agency" else (value or NO_UNIT)
+
+    completed = cohort_groups(log, by, label, track)
+    versions = {h: records.version(h) for h in dict.fromkeys(g.content_hash for g in completed)}
+    attempts: Counter[str] = Counter()
+    for g in completed:
+        attempts[g.cohort] += g.count
+    tally: AnswerTally[AttemptGroup] = AnswerTally()
+    follow = branching_scenarios([current, *versions.values()])
+    for cohort, content_hash, scenario, walk, count in cohort_paths(log, by, label, follow, track):
+        # The paths count attempts, not scores: the group's score is not read.
+        paths = tally.paths.setdefault((AttemptGroup(content_hash, cohort, 0, 0), scenario), {})
+        paths[walk] = paths.get(walk, 0) + count
+    tracks = [t for t, _ in current.course.tracks.items() if track is None or t == track]
+    shown = [m.id for t in tracks for m in current.track_modules(t)]
+    return analyse(
+        tally,
+        versions,
+        current,
+        cohorts=sorted(attempts, key=str.casefold),
+        attempts=attempts,
+        modules=list(dict.fromkeys(shown)),
+        by=by,
+        thresholds=thresholds,
+        summaries=cohort_items(log, by, label, track),
+    )
+
+
 CohortOf = Callable[[str, str, str | None, str | None], str]
 """The cohort of attempts from their content hash, track, agency and unit."""
 
 
 def _cohorts(
-    records: Records, by: Cohort | None, completed: list[CompletedGroup]
+    records: Records, by: Literal["track", "version"] | None, completed: list[CompletedGroup]
 ) -> tuple[CohortOf, list[str]]:
     """How to name the cohort of attempts, and the cohorts in the order to show them."""
     if by is None:
@@ -128,20 +177,11 @@ def _cohorts(
         return (lambda _h, t, _a, _u: t), [t for t in order if t in seen] + sorted(
             seen - set(order)
         )
-    if by == "version":
-        on_record = versions_on_record(records)
-        labels = version_labels(on_record, records.bundle)
-        seen_hashes = {g.content_hash for g in completed}
-        ordered = [labels[v.content_hash] for v in on_record if v.content_hash in seen_hashes]
-        return (lambda h, _t, _a, _u: labels.get(h, h[:12])), ordered
-
-    def of(_h: str, _t: str, agency: str | None, unit: str | None) -> str:
-        if agency is None:  # no registration for the badge
-            return "(unregistered)"
-        return agency if by == "agency" else (unit or NO_UNIT)
-
-    names = {of(g.content_hash, g.track, g.agency, g.unit) for g in completed}
-    return of, sorted(names, key=str.casefold)
+    on_record = versions_on_record(records)
+    labels = version_labels(on_record, records.bundle)
+    seen_hashes = {g.content_hash for g in completed}
+    ordered = [labels[v.content_hash] for v in on_record if v.content_hash in seen_hashes]
+    return (lambda h, _t, _a, _u: labels.get(h, h[:12])), ordered
 
 
 def impact_report(records: Records, since: str, *, scope: Scope = "current") -> ImpactReport:
@@ -161,18 +201,16 @@ def impact_report(records: Records, since: str, *, scope: Scope = "current") -> 
     sections = [c.id for c in changes if c.change != "added"]
     considered, affected = 0, list[AffectedLearner]()
     if sections or changes:
-        attempts = attempt_facts(log, passed_only=True, with_items=True)
-        completions = [
-            (e.seq, completion_from(e)) for e in log.events(kinds=["policy_acknowledged"])
-        ]
-        learners = history_from(log.events(kinds=["learner_registered"])).learners
-        versions = {h: records.version(h) for h in dict.fromkeys(a.content_hash for a in attempts)}
+        versions = {h: records.version(h) for h in passed_versions(log)}
+        # Of a department's attempts, only each learner's latest on each track and section
+        # that changed leaves the database.
+        trainings = latest_certified(log, citing_scenarios(versions, sections))
         considered, affected = affected_learners(
             sections,
             current.policy,
-            attempts,
-            completions,
-            learners,
+            trainings,
+            last_completions(log),
+            learners_on_record(log),
             versions,
             records.clock(),
             scope,

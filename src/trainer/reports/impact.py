@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Literal
 
 from trainer.content.course import CourseBundle
-from trainer.content.models import Guideline, Policy, TrackId, step_options
+from trainer.content.models import Guideline, Policy, Scenario, TrackId, step_options
 from trainer.records.answers import AttemptFacts
 from trainer.records.events import parse_time
 from trainer.records.history import Completion, Learner
@@ -196,26 +196,33 @@ class ImpactReport:
     affected: tuple[AffectedLearner, ...]
 
 
-def cited_sections(bundle: CourseBundle, module_id: str, items: Iterable[str]) -> set[str]:
-    """Every section the given scenarios of a module list or cite."""
-    module = next((m for m in bundle.modules if m.id == module_id), None)
-    if module is None:
-        return set()
-    wanted = set(items)
-    found: set[str] = set()
-    for scenario in module.scenarios:
-        if scenario.id in wanted:
-            found.update(scenario.guidelines)
-            for step in scenario.steps:
-                for option in step_options(step):
-                    found.update(option.cites)
+def scenario_sections(scenario: Scenario) -> set[str]:
+    """The sections a scenario lists or one of its choices cites."""
+    found = set(scenario.guidelines)
+    for step in scenario.steps:
+        for option in step_options(step):
+            found.update(option.cites)
+    return found
+
+
+def citing_scenarios(
+    versions: Mapping[str, CourseBundle], sections: Iterable[str]
+) -> dict[str, dict[tuple[str, str], set[str]]]:
+    """For each of ``sections``, the scenarios that list or cite it, by course version
+    (content hash) and module: an attempt trained on the section was given one of them."""
+    found: dict[str, dict[tuple[str, str], set[str]]] = {s: {} for s in sections}
+    for content_hash, bundle in versions.items():
+        for module in bundle.modules:
+            for scenario in module.scenarios:
+                for section in scenario_sections(scenario) & found.keys():
+                    found[section].setdefault((content_hash, module.id), set()).add(scenario.id)
     return found
 
 
 def affected_learners(
     sections: Sequence[str],
     current: Policy,
-    attempts: Iterable[AttemptFacts],
+    trainings: Iterable[tuple[str, AttemptFacts]],
     completions: Iterable[tuple[int, Completion]],
     learners: Mapping[str, Learner],
     versions: Mapping[str, CourseBundle],
@@ -224,8 +231,11 @@ def affected_learners(
 ) -> tuple[int, list[AffectedLearner]]:
     """How many learners are in scope (certified now, or ever with ``all``), and those
     whose latest certified training on one of ``sections`` was on text that differs from
-    ``current`` (or on a section it no longer has). ``attempts`` are passed attempts with
-    their items; ``completions`` come with the seq of their event."""
+    ``current`` (or on a section it no longer has). ``trainings`` pairs a section with a
+    passed attempt that cited it, begun before its learner's latest completion of its
+    track (at least the latest such attempt of each learner, track and section);
+    ``completions`` come with the seq of their event, in chain order (at least the latest
+    of each learner and track)."""
     latest: dict[tuple[str, str], tuple[int, Completion]] = {}
     for seq, done in completions:
         latest[done.badge, done.track] = (seq, done)  # events come in chain order
@@ -241,26 +251,22 @@ def affected_learners(
         counted[badge, track] = seq
     wording = {g.id: _wording(g) for g in current.guidelines}
     wanted = set(sections)
-    sections_of: dict[tuple[str, str, tuple[str, ...]], set[str]] = {}
     texts: dict[tuple[str, str], tuple[str, ...] | None] = {}
     # badge -> section -> (seq, attempt) of the latest certified training on it
     newest: dict[str, dict[str, tuple[int, AttemptFacts]]] = {}
-    for attempt in attempts:
+    for section, attempt in trainings:
         limit = counted.get((attempt.badge, attempt.track))
-        if limit is None or attempt.seq > limit or attempt.content_hash not in versions:
+        if (
+            limit is None
+            or attempt.seq > limit
+            or attempt.content_hash not in versions
+            or section not in wanted
+        ):
             continue
-        key = (attempt.content_hash, attempt.module, attempt.items)
-        cited = sections_of.get(key)
-        if cited is None:
-            bundle = versions[attempt.content_hash]
-            cited = sections_of[key] = (
-                cited_sections(bundle, attempt.module, attempt.items) & wanted
-            )
         mine = newest.setdefault(attempt.badge, {})
-        for section in cited:
-            seen = mine.get(section)
-            if seen is None or seen[0] < attempt.seq:
-                mine[section] = (attempt.seq, attempt)
+        seen = mine.get(section)
+        if seen is None or seen[0] < attempt.seq:
+            mine[section] = (attempt.seq, attempt)
     affected: list[AffectedLearner] = []
     for badge in sorted(newest, key=lambda b: _sort_name(learners, b)):
         trained: list[Training] = []

@@ -32,8 +32,8 @@ from trainer.content.course import CourseBundle
 from trainer.content.models import Module, Scenario, Verdict, step_options
 from trainer.content.paths import best_points, edges, step_index
 from trainer.records.answers import AnswerTally, RecordedAnswer
+from trainer.records.cohorts import ItemSummary, group_cuts  # the cohort tables cut too
 
-UPPER_LOWER_PERCENT = 27
 Z_ONE_SIDED_5 = 1.6449
 """The standard normal's 95th percentile: a one-sided test at 5%."""
 
@@ -203,7 +203,8 @@ def tested_guidelines(scenario: Scenario, step_id: str) -> tuple[str, ...]:
 
 @dataclass
 class _Item:
-    """The answers to one item in one cohort, as counts."""
+    """The answers to one item in one cohort, as counts; or, by agency or unit, as their
+    summary kept in the records (``summary``: its figures are read from there)."""
 
     answers: int = 0
     correct: int = 0
@@ -211,6 +212,58 @@ class _Item:
     # (rest score, correct, selected) -> count, for answers whose rest has a maximum
     rests: dict[tuple[float, bool, tuple[str, ...]], int] = field(default_factory=dict)
     hashes: set[str] = field(default_factory=set)
+    summary: ItemSummary | None = None
+
+    @classmethod
+    def summed(cls, summary: ItemSummary) -> _Item:
+        return cls(
+            summary.answers,
+            summary.correct,
+            dict(summary.picks),
+            hashes=set(summary.hashes),
+            summary=summary,
+        )
+
+    def valid(self) -> int:
+        """How many answers have a rest score (their attempt has other points to earn)."""
+        if self.summary is not None:
+            return int(self.summary.sums[0])
+        return sum(self.rests.values())
+
+    def discrimination(self) -> float | None:
+        if self.summary is not None:
+            return point_biserial_of(*self.summary.sums)
+        return point_biserial((rest, right, w) for (rest, right, _), w in self.rests.items())
+
+    def cuts(self) -> tuple[float, float] | None:
+        if self.summary is not None:
+            return self.summary.cuts
+        return group_cuts([(rest, w) for (rest, _, _), w in self.rests.items()])
+
+    def sides(self, choice: str, cuts: tuple[float, float]) -> tuple[int, int, int, int]:
+        """(answers in the upper group, of which picked ``choice``; the same in the lower)."""
+        found = self.summary
+        if found is not None:
+            upper, lower = found.upper, found.lower
+            if upper is None or lower is None:  # pragma: no cover (cuts come with both)
+                return 0, 0, 0, 0
+            return (
+                upper.answers,
+                upper.picks.get(choice, 0),
+                lower.answers,
+                lower.picks.get(choice, 0),
+            )
+        top, bottom = cuts
+        in_upper = in_lower = upper_picks = lower_picks = 0
+        for (rest, _, selected), w in self.rests.items():
+            chose = choice in selected
+            if rest >= top:
+                in_upper += w
+                upper_picks += w if chose else 0
+            if rest <= bottom:
+                in_lower += w
+                lower_picks += w if chose else 0
+        return in_upper, upper_picks, in_lower, lower_picks
 
     def add(self, group: AttemptGroup, answer: RecordedAnswer, count: int) -> None:
         right = answer.verdict == "correct"
@@ -236,6 +289,11 @@ def point_biserial(scores: Iterable[tuple[float, bool, int]]) -> float | None:
         sy += w * y
         syy += w * y * y
         sxy += w * x * y
+    return point_biserial_of(n, sx, sy, syy, sxy)
+
+
+def point_biserial_of(n: float, sx: float, sy: float, syy: float, sxy: float) -> float | None:
+    """The point-biserial from its sums: n, Σx, Σy, Σy², Σxy."""
     var_x = n * sx - sx * sx
     var_y = n * syy - sy * sy
     # Relative to the scale of the sums, so rounding noise is not taken for spread.
@@ -257,28 +315,6 @@ def more_than_chance(upper: tuple[int, int], lower: tuple[int, int]) -> bool:
     return (a / n_upper - b / n_lower) / spread > Z_ONE_SIDED_5
 
 
-def group_cuts(scores: Sequence[tuple[float, int]]) -> tuple[float, float] | None:
-    """The rest scores at which the upper and lower groups are cut: the score of the
-    ⌈27%⌉-th answer from the top, and from the bottom. None when the groups would share
-    answers (so many ties that upper and lower cannot be told apart)."""
-    n = sum(w for _, w in scores)
-    if n == 0:
-        return None
-    k = (UPPER_LOWER_PERCENT * n + 99) // 100
-
-    def kth(ordered: list[tuple[float, int]]) -> float:
-        seen = 0
-        for value, w in ordered:
-            seen += w
-            if seen >= k:
-                return value
-        return ordered[-1][0]
-
-    ascending = sorted(scores)
-    upper, lower = kth(ascending[::-1]), kth(ascending)
-    return (upper, lower) if upper > lower else None
-
-
 # --- the analysis -----------------------------------------------------------------------
 
 
@@ -292,15 +328,31 @@ def analyse(
     modules: Sequence[str] | None = None,
     by: str | None = None,
     thresholds: Thresholds | None = None,
+    summaries: Iterable[ItemSummary] = (),
 ) -> ItemReport:
     """Item statistics from counted answers. ``versions`` maps each content hash in the
     tally to its course; items are described as the current course has them, else as the
     newest version that has them (``versions`` in the order first taught). ``modules``
-    lists the current modules whose unanswered items are still shown (with no answers)."""
+    lists the current modules whose unanswered items are still shown (with no answers).
+    ``summaries`` are items already summed up by cohort (agency or unit), one per item and
+    cohort, used as they are."""
     limits = thresholds or Thresholds()
     where = _Where(versions, current)
     items: dict[tuple[str, str, str], dict[str, _Item]] = {}
     certainty: dict[tuple[str, str], list[int]] = {}
+    for found in summaries:
+        placed = [(where.find(h, found.scenario), counts) for h, counts in found.hashes.items()]
+        if all(located is None for located, _ in placed):
+            continue
+        key = (found.module, found.scenario, found.step)
+        items.setdefault(key, {})[found.cohort] = _Item.summed(found)
+        for located, (_, asked, wrong) in placed:
+            if located is None or not asked:
+                continue
+            for guideline in tested_guidelines(located.scenario, found.step):
+                tally_row = certainty.setdefault((found.cohort, guideline), [0, 0])
+                tally_row[0] += asked
+                tally_row[1] += wrong
     for (group, answer), count in tally.counts.items():
         located = where.find(group.content_hash, answer.scenario)
         if located is None:
@@ -395,17 +447,17 @@ def _item_stats(
     scenario = located.scenario
     step = next((s for s in scenario.steps if s.id == step_id), None)
     enough = item.answers >= limits.min_answers
-    valid = sum(item.rests.values())
+    valid = item.valid()
     r: float | None = None
     note: str | None = None
     cuts: tuple[float, float] | None = None
     if valid < limits.min_answers:
         note = "n too small"
     else:
-        r = point_biserial((rest, right, w) for (rest, right, _), w in item.rests.items())
+        r = item.discrimination()
         if r is None:
             note = "no spread"
-        cuts = group_cuts([(rest, w) for (rest, _, _), w in item.rests.items()])
+        cuts = item.cuts()
     choices = tuple(
         _choice_stats(o.id, o.text, o.verdict, item, cuts, enough)
         for o in (step_options(step) if step is not None else [])
@@ -465,16 +517,7 @@ def _choice_stats(
     upper = lower = None
     attracts = False
     if cuts is not None:
-        top, bottom = cuts
-        in_upper = in_lower = upper_picks = lower_picks = 0
-        for (rest, _, selected), w in item.rests.items():
-            chose = choice_id in selected
-            if rest >= top:
-                in_upper += w
-                upper_picks += w if chose else 0
-            if rest <= bottom:
-                in_lower += w
-                lower_picks += w if chose else 0
+        in_upper, upper_picks, in_lower, lower_picks = item.sides(choice_id, cuts)
         upper, lower = upper_picks / in_upper, lower_picks / in_lower
         attracts = verdict == "incorrect" and more_than_chance(
             (upper_picks, in_upper), (lower_picks, in_lower)
