@@ -1,6 +1,7 @@
 """Feedback in one frame: at 80x24 the feedback lies below the fold of the question, so the
 view must be at its verdict in the very frame that first shows it, and stay there; the
-sections it cites are buttons made with the question, shown as the outcome names them."""
+sections it cites are buttons made with the question, shown as the outcome names them; its
+text is wrapped while the learner reads, and drawn as Textual's Static would draw it."""
 
 from __future__ import annotations
 
@@ -8,17 +9,22 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from rich.segment import Segment
+from textual.color import Color
 from textual.pilot import Pilot
+from textual.visual import Visual
 from textual.widgets import Button
 
 from course_factory import Ticker
 from trainer.content.course import check_course
 from trainer.content.locate import shipped_course_root
 from trainer.content.models import step_options
+from trainer.engine import Outcome, grade
 from trainer.records.log import EventLog
 from trainer.records.service import Records
 from trainer.tui.app import TrainerApp, make_app
 from trainer.tui.screens.scenario import ScenarioScreen
+from trainer.tui.widgets.feedback import BORDERS, VERDICTS, FeedbackView, feedback_parts
 
 BADGE = "4471"
 
@@ -92,3 +98,84 @@ async def test_the_cited_sections_are_the_buttons_shown(records: Records) -> Non
         assert screen.outcome is not None
         shown = [str(slot.label) for slot in slots if slot.display]
         assert shown == [f"Read {cited.id}" for cited in screen.outcome.cited]
+
+
+def as_static_draws(view: FeedbackView) -> list[list[Segment]]:
+    """The feedback's lines as Textual's Static draws the same content, at the same width."""
+    strips = Visual.to_strips(view, view.visual, view.size.width, None, view.visual_style)
+    return [list(strip) for strip in strips]
+
+
+def drawn(view: FeedbackView) -> list[list[Segment]]:
+    return [list(view.render_line(y)) for y in range(view.size.height)]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_feedback_is_wrapped_before_the_answer_and_drawn_as_static_draws_it(
+    records: Records, size: tuple[int, int]
+) -> None:
+    app = make_app(records)
+    async with app.run_test(size=size) as pilot:
+        screen = await first_item(pilot)
+        view = screen.query_one("#feedback", FeedbackView)
+        await pilot.press("2")
+        await pilot.pause()
+        # What the outcome will show, known to the test only: every part is wrapped
+        # already, at the width the feedback will have, scroll bar or not.
+        order = [o.id for o in screen.options]
+        chosen = screen.options[1]
+        outcome = records_outcome(records, screen, [chosen.id])
+        parts = feedback_parts(outcome, order)[1:]  # all but the verdict's own line
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.outcome == outcome
+        width = view.size.width
+        assert all(view.is_prepared(part, width) for part in parts)
+        assert drawn(view) == as_static_draws(view)
+        assert str(view.content).startswith(VERDICTS[outcome.verdict][0])
+
+
+async def test_a_terminal_resized_before_the_answer_wraps_again(records: Records) -> None:
+    app = make_app(records)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await first_item(pilot)
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        await pilot.press("1", "enter")
+        await pilot.pause()
+        view = screen.query_one("#feedback", FeedbackView)
+        assert screen.outcome is not None
+        order = [o.id for o in screen.options]
+        parts = feedback_parts(screen.outcome, order)[1:]
+        assert all(view.is_prepared(part, view.size.width) for part in parts)
+        assert drawn(view) == as_static_draws(view)
+
+
+async def test_the_verdict_frame_follows_the_theme(records: Records) -> None:
+    app = make_app(records)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await first_item(pilot)
+        await pilot.press("1", "enter")
+        await pilot.pause()
+        view = screen.query_one("#feedback", FeedbackView)
+        assert screen.outcome is not None
+        colour_name = BORDERS[screen.outcome.verdict]
+
+        def frame_colour() -> Color:
+            return view.styles.border_top[1]
+
+        assert frame_colour() == Color.parse(getattr(app.current_theme, colour_name))
+        before = frame_colour()
+        app.theme = "trainer-high-contrast" if app.theme == "trainer" else "trainer"
+        await pilot.pause()
+        assert frame_colour() == Color.parse(getattr(app.current_theme, colour_name))
+        assert frame_colour() != before
+
+
+def records_outcome(records: Records, screen: ScenarioScreen, selected: list[str]) -> Outcome:
+    """The outcome the engine gives ``selected`` at the screen's step, without recording it."""
+    attempt = records.attempt(screen.attempt_id)
+    course = records.version(attempt.content_hash)
+    module = course.module(attempt.module)
+    guidelines = {g.id: g for g in course.policy.guidelines}
+    return grade(module, screen.scenario, screen.step.id, selected, guidelines, None)

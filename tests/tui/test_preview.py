@@ -116,7 +116,7 @@ async def test_answers_are_graded_and_continue_leads_to_the_next_scenario(course
         await pilot.press("r")  # the same scenario, unanswered again
         await pilot.pause()
         assert text(app, "#situation") == "Situation 1."
-        assert not app.screen.query_one("#feedback", Static).has_class("shown")
+        assert not app.screen.query_one("#feedback", Static).display
 
 
 @pytest.mark.asyncio

@@ -7,6 +7,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from types import TracebackType
 
 import orjson
@@ -15,6 +16,7 @@ from sqlalchemy import (
     Engine,
     Row,
     Select,
+    bindparam,
     case,
     func,
     insert,
@@ -119,14 +121,10 @@ class EventLog:
         guard: Guard | None,
         progress: _Progress,
     ) -> StoredEvent:
-        query = select(schema.chain_head.c.count, schema.chain_head.c.hash).where(
-            schema.chain_head.c.id == schema.HEAD_ROW
-        )
-        if conn.dialect.name == "postgresql":
-            # The row lock is the write lock: the next writer waits here until this commits.
-            # (SQLite's BEGIN IMMEDIATE already holds the whole file.)
-            query = query.with_for_update()
-        head = conn.execute(query).first()
+        # On PostgreSQL the row lock is the write lock: the next writer waits here until
+        # this commits. (SQLite's BEGIN IMMEDIATE already holds the whole file.)
+        locking = conn.dialect.name == "postgresql"
+        head = conn.execute(_HEAD_LOCKED if locking else _HEAD).first()
         if head is None:
             raise RecordsError(
                 f"{describe(self.engine.url)} has no chain head: the log was changed outside "
@@ -143,22 +141,19 @@ class EventLog:
             prev_hash, seq, time, event.kind, event.learner, event.attempt, stored_payload
         )
         conn.execute(
-            insert(schema.events).values(
-                seq=seq,
-                time=time,
-                kind=event.kind,
-                learner=event.learner,
-                attempt=event.attempt,
-                payload=stored_payload,
-                prev_hash=prev_hash,
-                hash=digest,
-            )
+            _INSERT_EVENT,
+            {
+                "seq": seq,
+                "time": time,
+                "kind": event.kind,
+                "learner": event.learner,
+                "attempt": event.attempt,
+                "payload": stored_payload,
+                "prev_hash": prev_hash,
+                "hash": digest,
+            },
         )
-        conn.execute(
-            update(schema.chain_head)
-            .where(schema.chain_head.c.id == schema.HEAD_ROW)
-            .values(count=seq, hash=digest)
-        )
+        conn.execute(_MOVE_HEAD, {"new_count": seq, "new_hash": digest})
         projection.project(conn, seq, time, event.kind, event.learner, event.attempt, event.payload)
         return StoredEvent(
             seq=seq,
@@ -196,15 +191,12 @@ class EventLog:
     ) -> list[StoredEvent]:
         """:meth:`events` on an open connection: inside a guard, it sees what the append
         will follow."""
-        query = _events_query().where(schema.events.c.seq > after_seq)
-        if learner is not None:
-            query = query.where(schema.events.c.learner == learner)
-        if attempt is not None:
-            query = query.where(schema.events.c.attempt == attempt)
+        query = _filtered(learner is not None, attempt is not None, kinds is not None)
+        values: dict[str, object] = {"after": after_seq, "learner": learner, "attempt": attempt}
         if kinds is not None:
-            query = query.where(schema.events.c.kind.in_(list(kinds)))
+            values["kinds"] = list(kinds)
         try:
-            rows = conn.execute(query.order_by(schema.events.c.seq)).all()
+            rows = conn.execute(query, values).all()
         except SQLAlchemyError as exc:
             raise records_error(exc, conn.engine.url) from exc
         return [self._stored(row) for row in rows]
@@ -344,6 +336,23 @@ def _events_query(
     return select(c.seq, c.time, c.kind, c.learner, c.attempt, c.payload, c.prev_hash, c.hash)
 
 
+@cache
+def _filtered(
+    learner: bool, attempt: bool, kinds: bool
+) -> Select[int, str, str, str | None, str | None, str, str, str]:
+    """The events query of :meth:`EventLog.events_in` for the filters given, with bound
+    parameters (after, learner, attempt, kinds): built once for each combination."""
+    c = schema.events.c
+    query = _events_query().where(c.seq > bindparam("after"))
+    if learner:
+        query = query.where(c.learner == bindparam("learner"))
+    if attempt:
+        query = query.where(c.attempt == bindparam("attempt"))
+    if kinds:
+        query = query.where(c.kind.in_(bindparam("kinds", expanding=True)))
+    return query.order_by(c.seq)
+
+
 def _like_piece(key: str, value: str | int | bool | None) -> str:
     """A LIKE pattern for payloads holding ``key: value``: canonical JSON makes the pair a
     fixed piece of text (LIKE's own characters escaped with a backslash)."""
@@ -352,12 +361,22 @@ def _like_piece(key: str, value: str | int | bool | None) -> str:
     return f"%{escaped}%"
 
 
+# Built once: an append is on the path from an answer to its feedback, and building a
+# statement costs more than running it.
+_HEAD = select(schema.chain_head.c.count, schema.chain_head.c.hash).where(
+    schema.chain_head.c.id == schema.HEAD_ROW
+)
+_HEAD_LOCKED = _HEAD.with_for_update()
+_INSERT_EVENT = insert(schema.events)
+_MOVE_HEAD = (
+    update(schema.chain_head)
+    .where(schema.chain_head.c.id == schema.HEAD_ROW)
+    .values(count=bindparam("new_count"), hash=bindparam("new_hash"))
+)
+
+
 def _read_head(conn: Connection) -> tuple[int, str] | None:
-    row = conn.execute(
-        select(schema.chain_head.c.count, schema.chain_head.c.hash).where(
-            schema.chain_head.c.id == schema.HEAD_ROW
-        )
-    ).first()
+    row = conn.execute(_HEAD).first()
     return None if row is None else (int(row[0]), str(row[1]))
 
 

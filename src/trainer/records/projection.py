@@ -386,16 +386,38 @@ def _tally_completion(conn: Connection, attempt_id: str) -> None:
 # --- in the append's transaction --------------------------------------------------------
 
 
+# Built once: answering is on the path from a learner's Enter to their feedback, and
+# building a statement costs more than running it.
+_INSERT_ANSWER = insert(schema.answers)
+_TIMES = select(schema.attempts.c.seconds, schema.attempts.c.last).where(
+    schema.attempts.c.id == bindparam("attempt_id")
+)
+_MOVE_TIMES = (
+    update(schema.attempts)
+    .where(schema.attempts.c.id == bindparam("attempt_id"))
+    .values(
+        seconds=bindparam("new_seconds"),
+        last=bindparam("new_last"),
+        answers=schema.attempts.c.answers + bindparam("answered"),
+    )
+)
+
+
 def _tick(conn: Connection, attempt: str, time: str, *, answered: bool = False) -> None:
     """Count an event of ``attempt`` at ``time`` in its time on task (and answers)."""
-    a = schema.attempts.c
-    found = conn.execute(select(a.seconds, a.last).where(a.id == attempt)).first()
+    found = conn.execute(_TIMES, {"attempt_id": attempt}).first()
     if found is None:
         return  # an answer to an attempt never started: nothing to count it in
     values = ticked(found[0], found[1], time)
-    if answered:
-        values["answers"] = a.answers + 1
-    conn.execute(update(schema.attempts).where(a.id == attempt).values(values))
+    conn.execute(
+        _MOVE_TIMES,
+        {
+            "attempt_id": attempt,
+            "new_seconds": values["seconds"],
+            "new_last": values["last"],
+            "answered": int(answered),
+        },
+    )
 
 
 def project(
@@ -411,7 +433,7 @@ def project(
     if kind == "answer_recorded":
         row = answer_row(seq, time, learner, attempt, payload)
         if row is not None:
-            conn.execute(insert(schema.answers).values(row))
+            conn.execute(_INSERT_ANSWER, row)
         if attempt is not None:
             _tick(conn, attempt, time, answered=True)
     elif kind == "attempt_started":

@@ -19,7 +19,13 @@ from trainer.records.db import RecordsError
 from trainer.tui.collect import collect_while_reading, pause_collection
 from trainer.tui.screens.base import TrainerScreen
 from trainer.tui.widgets.choice_button import CheckGroup, ChoiceButton, ChoiceCheck
-from trainer.tui.widgets.feedback import VERDICTS, feedback_text
+from trainer.tui.widgets.feedback import (
+    SURE_AND_WRONG_PART,
+    FeedbackView,
+    choice_part,
+    feedback_parts,
+    section_part,
+)
 from trainer.tui.widgets.flag_post import FlagPost
 from trainer.tui.widgets.pinned_scroll import PinnedScroll
 from trainer.tui.widgets.post_card import PostCard
@@ -66,6 +72,9 @@ class ScenarioScreen(TrainerScreen):
         self.step = next(s for s in self.scenario.steps if s.id == step_id)
         self.options = step_options(self.step)
         self.ask_certainty = module.ask_certainty
+        policy = {g.id: g for g in self.records.version(attempt.content_hash).policy.guidelines}
+        cited = dict.fromkeys(g for o in self.options for g in o.cites)
+        self.citable = [policy[g] for g in cited if g in policy]
         with PinnedScroll(id="item"):
             yield Static(
                 Text(f"{module.title} · item {number + 1} of {len(attempt.items)}"),
@@ -110,12 +119,11 @@ class ScenarioScreen(TrainerScreen):
                 yield Static(Text("How sure are you?"), classes="heading")
                 yield RadioSet(*(ChoiceButton(c) for c in CERTAINTIES), id="certainty")
             yield Button("Submit", id="submit", variant="primary")
-            yield Static(id="feedback")
+            yield FeedbackView(id="feedback")
             # One hidden button per section any answer here could cite, filled in and shown
             # by the outcome: mounting widgets after the answer would cost the feedback frame.
-            cited = dict.fromkeys(g for o in self.options for g in o.cites)
             with Horizontal(id="citations", classes="buttons"):
-                for _ in cited:
+                for _ in self.citable:
                     slot = CitationButton("", classes="citation")
                     slot.display = False
                     yield slot
@@ -134,7 +142,29 @@ class ScenarioScreen(TrainerScreen):
         # The story comes first: the learner starts reading at the top, whatever has focus.
         self.query_one("#item").scroll_home(animate=False)
         # While they read, not while they wait for their feedback.
+        self.call_after_refresh(self.prepare_feedback)
         self.call_after_refresh(collect_while_reading)
+
+    def on_resize(self) -> None:
+        if self.outcome is None and self.query("#choices"):
+            self.call_after_refresh(self.prepare_feedback)
+
+    def prepare_feedback(self) -> None:
+        """Wrap every part the feedback could show, at each width it could be drawn at
+        (with the item's scroll bar and without), while the learner reads."""
+        item = self.query_one("#item", PinnedScroll)
+        feedback = self.query_one("#feedback", FeedbackView)
+        width = item.scrollable_content_region.width - feedback.styles.gutter.width
+        widths = {width}
+        if not item.show_vertical_scrollbar:  # the feedback may bring it
+            widths.add(width - item.styles.scrollbar_size_vertical)
+        parts = [SURE_AND_WRONG_PART]
+        for number, option in enumerate(self.options, 1):
+            why = option.feedback or ""
+            parts.append(choice_part(number, option.text, why))
+            parts.append(choice_part(number, option.text, why, missed=True))
+        parts += [section_part(g.id, g.title, g.text) for g in self.citable]
+        feedback.prepare(parts, (w for w in widths if w > 0))
 
     # --- answering ------------------------------------------------------------------
 
@@ -214,9 +244,8 @@ class ScenarioScreen(TrainerScreen):
         """
         self.outcome = outcome
         self.query_one("#submit", Button).display = False
-        feedback = self.query_one("#feedback", Static)
-        feedback.update(feedback_text(outcome, [o.id for o in self.options]))
-        feedback.add_class("shown", VERDICTS[outcome.verdict][1])  # the border's colour
+        feedback = self.query_one("#feedback", FeedbackView)
+        feedback.show(feedback_parts(outcome, [o.id for o in self.options]), outcome.verdict)
         slots = self.query_one("#citations", Horizontal).query(CitationButton)
         for slot, cited in zip(slots, outcome.cited, strict=False):
             slot.label = f"Read {cited.id}"
