@@ -251,31 +251,48 @@ def records_due(
     help="xapi: the home page of the learners' accounts (their badge is the account name). "
     "Default: the site of --activity-iri.",
 )
+@click.option(
+    "--since",
+    default=None,
+    metavar="WHEN",
+    help="Only what is new: xapi, the statements of events recorded at or after WHEN (a "
+    "weekly sync to an LRS); csv, the attempts started at or after WHEN. WHEN is a date "
+    "(2026-05-01, UTC), a date and time (2026-05-01T08:00, UTC unless it names a zone) or "
+    "a span back from now (7d, 2w, 12h).",
+)
 @_OUT
 @db_options
 def records_export(
     form: Literal["roster-csv", "xapi", "csv"],
     activity_iri: str | None,
     home_page: str | None,
+    since: str | None,
     out: Path | None,
     db: str | None,
     course_dir: Path | None,
 ) -> None:
     """The record for other systems: the standards body's roster, xAPI statements for a
     learning record store, or every attempt as CSV."""
-    from trainer.reports.attempts import COLUMNS, attempt_rows
+    from trainer.reports.attempts import attempt_csv
     from trainer.reports.standards import standards_csv
-    from trainer.reports.text import csv_chunks
-    from trainer.reports.xapi import Iris, statements
+    from trainer.reports.text import parse_since
+    from trainer.reports.xapi import Iris, statement_blocks
 
     if form != "xapi" and (activity_iri or home_page):
         raise UserError("--activity-iri and --home-page are for --format xapi")
+    if form == "roster-csv" and since is not None:
+        raise UserError("--since is for --format xapi and csv (the roster lists every certificate)")
     with report_errors():
         recs = open_records(db, course_dir)
+        try:
+            after = None if since is None else parse_since(since, recs.clock())
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
         if form == "roster-csv":
             chunks: Iterable[bytes] = [standards_csv(recs).encode()]
         elif form == "xapi":
-            chunks = statements(recs, Iris.of(recs.bundle.course, activity_iri, home_page))
+            iris = Iris.of(recs.bundle.course, activity_iri, home_page)
+            chunks = statement_blocks(recs, iris, after)
         else:
-            chunks = csv_chunks(COLUMNS, attempt_rows(recs))
+            chunks = attempt_csv(recs, after)
     emit(out, chunks)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, datetime
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -74,20 +75,11 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     return out.getvalue()
 
 
-def csv_chunks(
-    header: Sequence[str], rows: Iterable[Sequence[object]], batch: int = 2000
-) -> Iterator[bytes]:
-    """:func:`csv_text` as UTF-8 pieces of ``batch`` rows, for exports too big to hold."""
+def csv_line(cells: Sequence[object]) -> str:
+    """One row of :func:`csv_text`, its CRLF included."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    for count, row in enumerate(rows, start=1):
-        writer.writerow(row)
-        if count % batch == 0:
-            yield out.getvalue().encode()
-            out.seek(0)
-            out.truncate()
-    yield out.getvalue().encode()
+    csv.writer(out, lineterminator="\r\n").writerow(cells)
+    return out.getvalue()
 
 
 def day(moment: datetime | None) -> str:
@@ -100,3 +92,35 @@ def stamp(moment: datetime | None) -> str | None:
     if moment is None:
         return None
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+_SPAN = re.compile(r"(\d{1,9})\s*([hdw])")
+_SPAN_UNITS = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
+
+
+def parse_since(text: str, now: datetime) -> datetime:
+    """``--since``: a span back from ``now`` (``7d``, ``2w``, ``12h``), a date (its
+    midnight, UTC) or a date and time (UTC unless it names a zone: ``2026-05-01T08:00``,
+    ``2026-05-01T08:00:00-05:00``); ValueError with a one-line message for anything else."""
+    cleaned = text.strip()
+    span = _SPAN.fullmatch(cleaned.lower())
+    try:
+        if span is not None:
+            return now.astimezone(UTC) - int(span[1]) * _SPAN_UNITS[span[2]]
+        moment = datetime.fromisoformat(cleaned)
+        if moment.tzinfo is None:
+            return moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise ValueError(
+            f"'{text}' is not a time to export from: give a date (2026-05-01), a date and "
+            "time (2026-05-01T08:00, UTC unless it names a zone) or a span back from now "
+            "(7d, 2w, 12h)"
+        ) from None
+
+
+def stored_time(moment: datetime) -> str:
+    """``moment`` as the records store times (records/events.py ``format_time``), so that
+    comparing the texts compares the times; years before 1000 padded too."""
+    plain = moment.astimezone(UTC).replace(tzinfo=None)
+    return plain.isoformat(timespec="microseconds") + "Z"

@@ -12,11 +12,17 @@ Activity ids are IRIs under a base the agency chooses (``--activity-iri``):
 ``BASE/scenarios/SCENARIO/steps/STEP``; context extensions are ``BASE/extensions/...``.
 The actor is an account: the learner's badge on the agency's system (``homePage``).
 
-Statements are assembled from pre-serialised JSON pieces (the actor of each learner, the
-object of each question, the context of each module), since an export covers millions
-of events and most of each statement repeats. An activity's definition (its name, and a
-question's prompt, choices and correct response) goes with the first statement that
-names it in the export; later ones name it by id, as an LRS keeps the definition.
+A department's export is millions of statements, so they are made from the projection
+tables (records/exports_read.py: columns, not JSON payloads to parse, each row joined to
+its event's hash by ``seq``) and assembled from pre-serialised JSON pieces (the actor of
+each learner, the object of each question, the context of each attempt), since most of
+each statement repeats. An activity's definition (its name, and a question's prompt,
+choices and correct response) goes with the first statement that names it in the export;
+later ones name it by id, as an LRS keeps the definition.
+
+An incremental export (``since``, for a weekly sync) holds the statements of the events
+recorded at or after a time, with the ids a full export gives them; its first statement
+naming an activity defines it again, which an LRS takes as the same definition.
 """
 
 from __future__ import annotations
@@ -24,10 +30,10 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
+from typing import Any
 from urllib.parse import urlsplit
 
 import orjson
@@ -35,11 +41,10 @@ import orjson
 from trainer.content.course import CourseBundle
 from trainer.content.models import Course, Module, step_options
 from trainer.records.db import RecordsError
-from trainer.records.events import EventKind
-from trainer.records.history import IDLE_CAP, Learner
+from trainer.records.exports_read import ACKNOWLEDGED, ANSWERED, ENDED, OPEN, STARTED, Row, reading
 from trainer.records.service import Records
-from trainer.reports.standing import registered
 from trainer.reports.stored import payload_of
+from trainer.reports.text import stored_time
 
 VERSION = "1.0.3"
 ADL = "http://adlnet.gov/expapi/verbs/"
@@ -49,8 +54,6 @@ MODULE_TYPE = "http://adlnet.gov/expapi/activities/module"
 QUESTION_TYPE = "http://adlnet.gov/expapi/activities/cmi.interaction"
 NAMESPACE = uuid.UUID("5f0b6a2e-3c57-4d1e-9a43-0c1f6d1b8e27")
 """Statement ids are uuid5(NAMESPACE, event hash): fixed forever, or ids would change."""
-_NAMESPACE_BYTES = NAMESPACE.bytes
-_CAP = IDLE_CAP.total_seconds()
 LANGUAGE = "en-US"
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
@@ -97,169 +100,228 @@ class Iris:
         return Iris(base, home_page.strip())
 
 
-def statements(records: Records, iris: Iris) -> Iterator[bytes]:
+def statements(records: Records, iris: Iris, since: datetime | None = None) -> Iterator[bytes]:
     """Every statement the record holds, as JSON lines in bytes, in the order the events
-    happened."""
-    writer = _Writer(records, iris, registered(records))
-    kinds: tuple[EventKind, ...] = (
-        "attempt_started",
-        "answer_recorded",
-        "attempt_completed",
-        "policy_acknowledged",
-    )
-    for seq, stamp, kind, learner, attempt, payload, _, digest in records.log.rows(kinds=kinds):
-        line = writer.statement(
-            kind, str(learner), str(attempt), stamp, payload_of(seq, payload), digest
-        )
-        if line is not None:
-            yield line
+    happened; with ``since``, those of the events recorded at or after it (a sync to an
+    LRS sends only what is new: ids are the same as in a full export)."""
+    for lines in _batches(records, iris, since):
+        yield from lines
 
 
-@dataclass
+def statement_blocks(
+    records: Records, iris: Iris, since: datetime | None = None
+) -> Iterator[bytes]:
+    """:func:`statements` in blocks of thousands of lines, for a file or a pipe."""
+    for lines in _batches(records, iris, since):
+        yield b"".join(lines)
+
+
+def _batches(records: Records, iris: Iris, since: datetime | None) -> Iterator[list[bytes]]:
+    with reading(records.log) as read:
+        writer = _Writer(records, iris, {badge: r[0] for badge, r in read.learners().items()})
+        for rows in read.statements(None if since is None else stored_time(since)):
+            yield writer.lines(rows)
+
+
+@dataclass(slots=True)
 class _Attempt:
-    badge: str
-    track: str
-    module: str
-    content_hash: str
-    context: bytes
-    """The statement context of this attempt, its registration included."""
-    last: float
-    """The time of its latest event, in seconds."""
-    seconds: float = 0.0
+    """An open attempt: what its statements repeat, assembled once. Its answers and
+    completion are its learner's (trainer records them under the attempt's learner)."""
 
-    def tick(self, moment: float) -> None:
-        """Count the time since the attempt's last event, up to the idle cap."""
-        gap = moment - self.last
-        if gap > 0:
-            self.seconds += min(gap, _CAP)
-        self.last = moment
+    content_hash: str
+    module: str
+    questions: dict[tuple[str, str], bytes]
+    """The question activities of its course version (shared by all its attempts)."""
+    who: bytes
+    """From the end of the statement id to the verb: the actor."""
+    answered: bytes
+    """From the end of the statement id to the object: the actor and verb *answered*."""
+    tail: bytes
+    """From the object (and result) to the timestamp: the context, with the attempt as
+    its registration."""
 
 
 class _Writer:
-    """Turns events into statement lines, caching the pieces that repeat."""
+    """Turns the export's rows into statement lines, caching the pieces that repeat."""
 
-    def __init__(self, records: Records, iris: Iris, learners: dict[str, Learner]) -> None:
+    def __init__(self, records: Records, iris: Iris, names: dict[str, str]) -> None:
         self.records = records
         self.iris = iris
-        self.learners = learners
+        self.names = names
+        """Each registered learner's name, by badge."""
         self.course = records.bundle.course
         self.verbs = {
-            verb: orjson.dumps({"id": ADL + verb, "display": {LANGUAGE: verb}}) for verb in VERBS
+            verb: orjson.dumps({"id": ADL + verb, "display": {LANGUAGE: verb}}) + b',"object":'
+            for verb in VERBS
         }
+        """Each verb, and the key of the object after it."""
         self.actors: dict[str, bytes] = {}
+        """Each learner's actor, and the keys around it."""
         self.objects: dict[tuple[str, ...], bytes] = {}
         """Each activity by id alone, once its definition has gone out in a statement."""
+        self.questions: dict[str, dict[tuple[str, str], bytes]] = {}
+        """The same for questions, by course version, then scenario and step."""
         self.contexts: dict[tuple[str, ...], bytes] = {}
+        self.results: dict[tuple[str, str, int, int], bytes] = {}
+        self.scores: dict[tuple[int, int], bytes] = {}
         self.attempts: dict[str, _Attempt] = {}
         self.bundles: dict[str, CourseBundle | None] = {}
 
-    def statement(
-        self,
-        kind: str,
-        badge: str,
-        attempt_id: str,
-        stamp: str,
-        p: dict[str, object],
-        digest: str,
-    ) -> bytes | None:
-        """The statement of one event (None for an event of an attempt never started)."""
-        if kind == "attempt_started":
-            content_hash = str(p["content_hash"])
-            track, module = str(p["track"]), str(p["module"])
-            context = self._context((content_hash, track, module), str(p["version"]))
-            attempt = _Attempt(
-                badge,
-                track,
-                module,
-                content_hash,
-                b'{"registration":"' + _registration(attempt_id) + b'",' + context[1:],
-                _epoch(stamp),
+    def lines(self, rows: Iterable[Row]) -> list[bytes]:
+        """The statement of each row that makes one (not an answer or completion of an
+        attempt never started or already completed)."""
+        attempts, results = self.attempts, self.results
+        ident = statement_id
+        lines: list[bytes] = []
+        add = lines.append
+        for row in rows:
+            if row[1] == ANSWERED:  # most of an export: kept to lookups and one join
+                _, _, stamp, digest, attempt_id, scenario, step, selected, points, top, verdict = (
+                    row
+                )
+                found = attempts.get(attempt_id)
+                if found is None:
+                    continue
+                result = results.get((verdict, selected, points, top))
+                if result is None:
+                    result = self._result(verdict, selected, points, top)
+                target = found.questions.get((scenario, step))
+                if target is None:
+                    target = self._question(found, scenario, step)
+                add(
+                    b"".join(
+                        (
+                            b'{"id":"',
+                            ident(digest),
+                            found.answered,
+                            target,
+                            result,
+                            found.tail,
+                            stamp.encode(),
+                            _END,
+                        )
+                    )
+                )
+            elif row[1] == STARTED:
+                add(self._started(row))
+            elif row[1] == ENDED:
+                line = self._ended(row)
+                if line is not None:
+                    add(line)
+            elif row[1] == ACKNOWLEDGED:
+                add(self._acknowledged(row))
+            elif row[1] == OPEN:
+                self._open(row)
+        return lines
+
+    def _open(self, row: Row) -> _Attempt:
+        _, _, _, _, attempt_id, badge, version, content_hash, track, module = row
+        context = self._context((content_hash, track, module), version)
+        who = self._actor(badge)
+        attempt = self.attempts[attempt_id] = _Attempt(
+            content_hash,
+            module,
+            self.questions.setdefault(content_hash, {}),
+            who,
+            who + self.verbs["answered"],
+            b',"context":{"registration":"'
+            + _registration(attempt_id)
+            + b'",'
+            + context[1:]
+            + b',"timestamp":"',
+        )
+        return attempt
+
+    def _started(self, row: Row) -> bytes:
+        attempt = self._open(row)
+        target = self._module(attempt.content_hash, attempt.module)
+        return self._assemble(row[3], attempt.who, "attempted", target, b"", attempt.tail, row[2])
+
+    def _ended(self, row: Row) -> bytes | None:
+        _, _, stamp, digest, attempt_id, earned, maximum, passed, seconds = row
+        found = self.attempts.pop(attempt_id, None)
+        if found is None:
+            return None
+        result = b"".join(
+            (
+                b',"result":{"success":true' if passed else b',"result":{"success":false',
+                b',"completion":true,"duration":"',
+                _duration(seconds).encode(),
+                b'"',
+                self._score(earned, maximum),
+                b"}",
             )
-            self.attempts[attempt_id] = attempt
-            target = self._module(content_hash, module)
-            return self._assemble(digest, badge, "attempted", target, b"", attempt.context, stamp)
-        if kind == "answer_recorded":
-            found = self.attempts.get(attempt_id)
-            if found is None:
-                return None
-            found.tick(_epoch(stamp))
-            points, maximum = cast(int, p["points"]), cast(int, p["maximum"])
-            selected = cast(list[str], p["selected"])
-            result = (
-                b',"result":{"success":'
-                + (b"true" if p["verdict"] == "correct" else b"false")
-                + b',"response":'
-                + orjson.dumps("[,]".join(selected))
-                + _score(points, maximum)
-                + b"}"
-            )
-            target = self._question(found, str(p["scenario"]), str(p["step"]))
-            return self._assemble(digest, badge, "answered", target, result, found.context, stamp)
-        if kind == "attempt_completed":
-            found = self.attempts.pop(attempt_id, None)
-            if found is None:
-                return None
-            found.tick(_epoch(stamp))
-            passed = bool(p["passed"])
-            result = (
-                b',"result":{"success":'
-                + (b"true" if passed else b"false")
-                + b',"completion":true,"duration":"'
-                + _duration(found.seconds).encode()
-                + b'"'
-                + _score(cast(int, p["earned"]), cast(int, p["maximum"]))
-                + b"}"
-            )
-            target = self._module(found.content_hash, found.module)
-            verb = "passed" if passed else "failed"
-            return self._assemble(digest, badge, verb, target, result, found.context, stamp)
-        if kind == "policy_acknowledged":
-            track = str(p["track"])
-            seconds = p.get("time_on_task_seconds")
-            duration = (
-                b',"duration":"' + _duration(seconds).encode() + b'"'
-                if isinstance(seconds, int)
-                else b""
-            )
-            result = b',"result":{"success":true,"completion":true' + duration + b"}"
-            key = ("track", track)
-            target = self.objects.get(key) or self._define(
-                key, f"{self.iris.base}/tracks/{track}", self._track_title(track), COURSE_TYPE
-            )
-            context = self._context((str(p["content_hash"]), track, ""), str(p["version"]))
-            return self._assemble(digest, badge, "completed", target, result, context, stamp)
-        return None
+        )
+        target = self._module(found.content_hash, found.module)
+        verb = "passed" if passed else "failed"
+        return self._assemble(digest, found.who, verb, target, result, found.tail, stamp)
+
+    def _acknowledged(self, row: Row) -> bytes:
+        seq, _, stamp, digest, badge, track, version, content_hash, payload = row
+        # The time on task the learner attested to is the one fact not in the projection.
+        seconds = payload_of(seq, payload).get("time_on_task_seconds")
+        duration = (
+            b',"duration":"' + _duration(seconds).encode() + b'"'
+            if isinstance(seconds, int)
+            else b""
+        )
+        result = b',"result":{"success":true,"completion":true' + duration + b"}"
+        key = ("track", track)
+        target = self.objects.get(key) or self._define(
+            self.objects,
+            key,
+            f"{self.iris.base}/tracks/{track}",
+            self._track_title(track),
+            COURSE_TYPE,
+        )
+        context = self._context((content_hash, track, ""), version)
+        tail = b',"context":' + context + b',"timestamp":"'
+        return self._assemble(digest, self._actor(badge), "completed", target, result, tail, stamp)
 
     # --- pieces -----------------------------------------------------------------------
 
     def _assemble(
         self,
         digest: str,
-        badge: str,
+        who: bytes,
         verb: str,
         target: bytes,
         result: bytes,
-        context: bytes,
+        tail: bytes,
         stamp: str,
     ) -> bytes:
         return b"".join(
             (
                 b'{"id":"',
                 statement_id(digest),
-                b'","actor":',
-                self._actor(badge),
-                b',"verb":',
+                who,
                 self.verbs[verb],
-                b',"object":',
                 target,
                 result,
-                b',"context":',
-                context,
-                b',"timestamp":"',
+                tail,
                 stamp.encode(),
-                b'","version":"1.0.3"}\n',
+                _END,
             )
         )
+
+    def _result(self, verdict: str, selected: str, points: int, maximum: int) -> bytes:
+        """The result of an answer (cached: a department gives the same few thousand)."""
+        choices = orjson.loads(selected)
+        found = self.results[(verdict, selected, points, maximum)] = (
+            b',"result":{"success":'
+            + (b"true" if verdict == "correct" else b"false")
+            + b',"response":'
+            + orjson.dumps("[,]".join(choices))
+            + self._score(points, maximum)
+            + b"}"
+        )
+        return found
+
+    def _score(self, earned: int, maximum: int) -> bytes:
+        found = self.scores.get((earned, maximum))
+        if found is None:
+            found = self.scores[(earned, maximum)] = _score(earned, maximum)
+        return found
 
     def _actor(self, badge: str) -> bytes:
         found = self.actors.get(badge)
@@ -268,15 +330,16 @@ class _Writer:
                 "objectType": "Agent",
                 "account": {"homePage": self.iris.home_page, "name": badge},
             }
-            learner = self.learners.get(badge)
-            if learner is not None:
-                actor["name"] = learner.name
-            found = self.actors[badge] = orjson.dumps(actor)
+            name = self.names.get(badge)
+            if name is not None:
+                actor["name"] = name
+            found = self.actors[badge] = b'","actor":' + orjson.dumps(actor) + b',"verb":'
         return found
 
     def _define(
         self,
-        key: tuple[str, ...],
+        store: dict[Any, bytes],
+        key: object,
         iri: str,
         name: str | None,
         kind: str,
@@ -289,7 +352,7 @@ class _Writer:
         if name:
             definition["name"] = {LANGUAGE: name}
         definition.update(extra or {})
-        self.objects[key] = orjson.dumps({"objectType": "Activity", "id": iri})
+        store[key] = orjson.dumps({"objectType": "Activity", "id": iri})
         return orjson.dumps({"objectType": "Activity", "id": iri, "definition": definition})
 
     def _module(self, content_hash: str, module_id: str) -> bytes:
@@ -299,6 +362,7 @@ class _Writer:
             return found
         module = _module_of(self._bundle(content_hash), module_id)
         return self._define(
+            self.objects,
             key,
             f"{self.iris.base}/modules/{module_id}",
             module.title if module else None,
@@ -306,10 +370,8 @@ class _Writer:
         )
 
     def _question(self, attempt: _Attempt, scenario_id: str, step_id: str) -> bytes:
-        key = ("question", attempt.content_hash, scenario_id, step_id)
-        found = self.objects.get(key)
-        if found is not None:
-            return found
+        """The question with its definition (its version's prompt, choices and correct
+        response): the caller found no statement before naming it."""
         module = _module_of(self._bundle(attempt.content_hash), attempt.module)
         scenario = (
             next((s for s in module.scenarios if s.id == scenario_id), None) if module else None
@@ -326,7 +388,8 @@ class _Writer:
                 {"id": o.id, "description": {LANGUAGE: o.text}} for o in step_options(step)
             ]
         return self._define(
-            key,
+            attempt.questions,
+            (scenario_id, step_id),
             f"{self.iris.base}/scenarios/{scenario_id}/steps/{step_id}",
             name,
             QUESTION_TYPE,
@@ -396,20 +459,27 @@ def _duration(seconds: float) -> str:
 
 def statement_id(digest: str) -> bytes:
     """uuid5(NAMESPACE, event hash), as :func:`uuid.uuid5` makes it, at a third of its cost:
-    SHA-1 of the namespace and name, with the version and variant bits set."""
-    h = hashlib.sha1(_NAMESPACE_BYTES + digest.encode(), usedforsecurity=False).hexdigest()
-    variant = "89ab"[int(h[16], 16) & 3]
-    return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{variant}{h[17:20]}-{h[20:32]}".encode()
+    SHA-1 of the namespace and name (the namespace hashed once), with the version and
+    variant bits set."""
+    sha = _NAMESPACE_SHA1.copy()
+    sha.update(digest.encode())
+    h = sha.hexdigest()
+    return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:32]}".encode()
 
 
-def _epoch(stamp: str) -> float:
-    """A stored time (ISO 8601 UTC) in seconds."""
-    return datetime.fromisoformat(stamp).timestamp()
+_NAMESPACE_SHA1 = hashlib.sha1(NAMESPACE.bytes, usedforsecurity=False)
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
+"""The variant digit for each hex digit it replaces: its top two bits set to 10."""
+_END = b'","version":"1.0.3"}\n'
+_UUID_HEX = re.compile(r"[0-9a-f]{32}")
 
 
 def _registration(attempt_id: str) -> bytes:
     """The attempt as the statement's registration (a UUID): attempt ids are UUIDs; any
     other id (from an import) is mapped to one."""
+    if _UUID_HEX.fullmatch(attempt_id):  # as trainer makes them: uuid4().hex
+        h = attempt_id
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}".encode()
     try:
         return str(uuid.UUID(hex=attempt_id)).encode()
     except ValueError:
