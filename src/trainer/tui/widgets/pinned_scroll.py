@@ -9,15 +9,16 @@ end the same way, from inside the arrangement; this does it for one chosen child
 
 from __future__ import annotations
 
-from textual.containers import VerticalScroll
 from textual.geometry import Size
 from textual.layout import DockArrangeResult
 from textual.scrollbar import ScrollBar
 from textual.widget import Widget
 
+from trainer.tui.widgets.line_scrollbar import LineScrolling
 
-class PinnedScroll(VerticalScroll):
-    """A :class:`VerticalScroll` whose :meth:`pin` keeps a child at the top of the view
+
+class PinnedScroll(LineScrolling):
+    """A vertical scroll view whose :meth:`pin` keeps a child at the top of the view
     (as far as the content allows) until the view is scrolled any other way."""
 
     _pinned: Widget | None = None
