@@ -4,6 +4,7 @@ is opened (their tallies when a schema-2 one is), and checked against the log by
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from datetime import timedelta
 from itertools import pairwise
@@ -184,7 +185,7 @@ def _drop_attempt_times(conn: Connection) -> None:
 
 
 def test_a_schema_3_database_has_its_attempts_times_counted_on_open(
-    department: Records, db_url: str
+    department: Records, db_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     engine = department.log.engine
     kept = _dump(engine)
@@ -197,14 +198,22 @@ def test_a_schema_3_database_has_its_attempts_times_counted_on_open(
         with raw.connect() as conn:
             assert "seconds" not in {c["name"] for c in inspect(conn).get_columns("attempts")}
             assert not inspect(conn).has_table("cohort_items")
-        reopened = connect(db_url)
+        with caplog.at_level(logging.WARNING, logger="trainer.records.db"):
+            reopened = connect(db_url)
         try:
+            # Said once, before the wait: a department's record takes minutes to upgrade.
+            said = [r.getMessage() for r in caplog.records]
+            assert len(said) == 1
+            assert "from records schema 3 to 4" in said[0]
             assert _dump(reopened) == kept
             with reopened.connect() as conn:
                 version = conn.execute(
                     select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")
                 ).scalar()
             assert version == str(schema.SCHEMA_VERSION) == "4"
+            caplog.clear()
+            connect(db_url).dispose()  # opened again: nothing left to upgrade, nothing said
+            assert not caplog.records
             assert EventLog(reopened).check().ok
         finally:
             reopened.dispose()

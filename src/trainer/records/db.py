@@ -7,6 +7,7 @@ The engine is made in :func:`connect`, never at import. Every failure a person c
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -32,6 +33,8 @@ from sqlalchemy.schema import CreateColumn
 from trainer.datadir import data_dir
 from trainer.records import projection, schema
 from trainer.records.events import GENESIS_HASH
+
+_log = logging.getLogger(__name__)
 
 ENV_VAR = "TRAINER_DB"
 BUSY_TIMEOUT_MS = 10_000
@@ -204,6 +207,14 @@ def _prepare(engine: Engine) -> None:
                 insert(schema.meta).values(key="schema_version", value=str(schema.SCHEMA_VERSION))
             )
         elif int(version) < schema.SCHEMA_VERSION:
+            # Said before, not after: on a department's record this takes minutes, once.
+            _log.warning(
+                "trainer: upgrading %s from records schema %s to %s (once; a large record "
+                "takes a few minutes, and nothing is lost if it is interrupted)",
+                describe(engine.url),
+                version,
+                schema.SCHEMA_VERSION,
+            )
             _migrate(conn, int(version))
         head = conn.execute(
             select(schema.chain_head.c.id).where(schema.chain_head.c.id == schema.HEAD_ROW)
