@@ -44,6 +44,7 @@ from trainer.reports.items import (
     analyse,
     branching_scenarios,
 )
+from trainer.reports.text import natural_order
 
 Cohort = Literal["track", "version", "agency", "unit"]
 COHORTS: tuple[Cohort, ...] = ("track", "version", "agency", "unit")
@@ -152,7 +153,7 @@ def _item_report_by(
         tally,
         versions,
         current,
-        cohorts=sorted(attempts, key=str.casefold),
+        cohorts=sorted(attempts, key=natural_order),
         attempts=attempts,
         modules=list(dict.fromkeys(shown)),
         by=by,

@@ -16,6 +16,7 @@ from trainer.content.models import TrackId
 from trainer.records import answers
 from trainer.records.history import Completion, Learner
 from trainer.records.service import RENEWAL_WINDOW, Records
+from trainer.reports.text import natural_order
 
 State = Literal["certified", "due", "expired", "in progress", "never"]
 STATES: tuple[State, ...] = ("certified", "due", "expired", "in progress", "never")
@@ -130,4 +131,4 @@ def _same(value: str | None, wanted: str | None) -> bool:
 def known_values(learners: Iterable[Learner], what: Literal["agency", "unit"]) -> list[str]:
     """The agencies (or units) on record, for a message when a filter matches no one."""
     values = {getattr(learner, what) for learner in learners}
-    return sorted((v for v in values if v), key=str.casefold)
+    return sorted((v for v in values if v), key=natural_order)

@@ -13,6 +13,18 @@ from datetime import UTC, datetime, timedelta
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_order(name: str) -> tuple[tuple[int, int | str], ...]:
+    """A sort key that orders names as people do: "Unit 2" before "Unit 10", case
+    ignored."""
+    return tuple(
+        (0, int(piece)) if piece.isdigit() else (1, piece.casefold())
+        for piece in _DIGITS.split(name)
+    )
+
+
 def width(text: str) -> int:
     """Terminal columns ``text`` takes: East Asian wide letters take two, combining marks
     none."""
