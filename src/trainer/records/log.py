@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,8 +17,6 @@ from sqlalchemy import (
     Row,
     Select,
     bindparam,
-    case,
-    func,
     insert,
     literal,
     select,
@@ -26,7 +24,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from trainer.content.course import canonical_json
 from trainer.records import projection, schema
 from trainer.records.chain import ChainReport, ChainRow, verify_chain
 from trainer.records.db import RecordsError, connect, describe, read_transaction, records_error
@@ -221,50 +218,6 @@ class EventLog:
             except SQLAlchemyError as exc:
                 raise records_error(exc, self.engine.url) from exc
 
-    def latest_per_learner(
-        self, kind: EventKind, match: Mapping[str, str | int | bool | None]
-    ) -> list[StoredEvent]:
-        """For each learner, their newest event of ``kind`` whose payload holds every
-        ``key: value`` of ``match``; in chain order.
-
-        Payloads are stored as canonical JSON, so each pair is a fixed piece of text: the
-        database narrows the rows with LIKE (on SQLite and PostgreSQL alike), and each
-        candidate is checked again once parsed. Reports over a whole department use this to
-        read thousands of rows rather than the whole log."""
-        c = schema.events.c
-        candidates = select(func.max(c.seq)).where(c.kind == kind)
-        for key, value in match.items():
-            candidates = candidates.where(c.payload.like(_like_piece(key, value), escape="\\"))
-        query = _events_query().where(c.seq.in_(candidates.group_by(c.learner).scalar_subquery()))
-        with _reading(self.engine) as conn:
-            rows = conn.execute(query.order_by(c.seq)).all()
-        found = [self._stored(row) for row in rows]
-        return [e for e in found if all(e.payload.get(k) == v for k, v in match.items())]
-
-    def latest_per_learner_by(
-        self, kind: EventKind, key: str, values: Sequence[str]
-    ) -> dict[str, list[StoredEvent]]:
-        """:meth:`latest_per_learner` for each of several values of one payload key, in one
-        pass over the rows: ``{value: [newest event of each learner with that value]}``.
-        The rows are grouped by learner and by which value's text they hold, so a report
-        over every track reads the log once, not once per track."""
-        c = schema.events.c
-        which = case(
-            *((c.payload.like(_like_piece(key, v), escape="\\"), i) for i, v in enumerate(values)),
-            else_=-1,
-        )
-        candidates = select(func.max(c.seq)).where(c.kind == kind).group_by(c.learner, which)
-        query = _events_query().where(c.seq.in_(candidates.scalar_subquery()))
-        with _reading(self.engine) as conn:
-            rows = conn.execute(query.order_by(c.seq)).all()
-        found: dict[str, list[StoredEvent]] = {v: [] for v in values}
-        for row in rows:
-            event = self._stored(row)
-            value = event.payload.get(key)
-            if isinstance(value, str) and value in found:
-                found[value].append(event)
-        return found
-
     def head(self) -> tuple[int, str]:
         """The chain head: how many events were appended, and the hash of the last one."""
         with _reading(self.engine) as conn:
@@ -351,14 +304,6 @@ def _filtered(
     if kinds:
         query = query.where(c.kind.in_(bindparam("kinds", expanding=True)))
     return query.order_by(c.seq)
-
-
-def _like_piece(key: str, value: str | int | bool | None) -> str:
-    """A LIKE pattern for payloads holding ``key: value``: canonical JSON makes the pair a
-    fixed piece of text (LIKE's own characters escaped with a backslash)."""
-    piece = canonical_json({key: value}).decode()[1:-1]
-    escaped = piece.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 # Built once: an append is on the path from an answer to its feedback, and building a
