@@ -16,6 +16,7 @@ from trainer.records.log import EventLog
 from trainer.records.service import Records
 from trainer.tui.app import make_app
 from trainer.tui.memory import remember
+from trainer.tui.screens.help import HelpScreen
 from trainer.tui.screens.home import HomeScreen
 from trainer.tui.screens.signin import SignInScreen
 
@@ -112,3 +113,22 @@ async def test_behind_the_first_frame_a_returning_terminal_keeps_the_list(
         assert not screen.query(Input)
         await pilot.press("enter")
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_the_footer_names_help_once_and_both_keys_open_it(returning: Records) -> None:
+    app = make_app(returning)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, SignInScreen)
+        shown = [
+            (b.binding.key, b.binding.description)
+            for b in app.screen.active_bindings.values()
+            if b.binding.show
+        ]
+        assert [key for key, what in shown if what == "Help"] == ["f1"]
+        for key in ("f1", "question_mark"):  # the list has the focus: `?` is not typed
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, SignInScreen)

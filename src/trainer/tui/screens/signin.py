@@ -41,8 +41,10 @@ class SignInScreen(TrainerScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "register", "Register", id="register"),
-        # Every key types into the form here, so help has a key that does not.
+        # Every key types into the form here, so help has a key that does not; `?` still
+        # works off the form, but the footer names help once.
         Binding("f1", "app.help", "Help", id="signin-help"),
+        Binding("question_mark", "app.help", "Help", key_display="?", show=False),
     ]
 
     def compose(self) -> ComposeResult:
