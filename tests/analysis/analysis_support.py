@@ -1,30 +1,9 @@
-"""What the analysis tests share besides fixtures."""
+"""What the analysis tests share besides fixtures; the department is tests/reports/department.py."""
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
-from pathlib import Path
-
-from population import Population
-
-from trainer.records.service import Records
-
-
-@dataclass(frozen=True)
-class Department:
-    """The population, and the records of one backend holding it."""
-
-    population: Population
-    records: Records
-    url: str
-    course: Path
-
-    @property
-    def options(self) -> list[str]:
-        """The command-line options that open this database and course."""
-        return ["--db", self.url, "--course", str(self.course)]
 
 
 def parse_csv(text: str) -> list[dict[str, str]]:

@@ -24,8 +24,7 @@ for helpers in (HERE.parent / "reports", HERE.parent / "records"):
         sys.path.insert(0, str(helpers))
 
 from analysis_population import analysis_course, choose, plan  # noqa: E402
-from analysis_support import Department  # noqa: E402
-from department import copy_log  # noqa: E402
+from department import Department, copy_log  # noqa: E402
 from population import Clock, Population, build, now_to_the_minute  # noqa: E402
 from records_support import PostgresServer  # noqa: E402
 

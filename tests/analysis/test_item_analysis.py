@@ -14,8 +14,9 @@ from analysis_expected import (
     expected_paths,
 )
 from analysis_population import strength
-from analysis_support import Department, parse_csv
+from analysis_support import parse_csv
 from click.testing import CliRunner
+from department import Department
 from population import Answered
 
 from trainer.cli import cli
