@@ -5,7 +5,8 @@ is opened (their tallies when a schema-2 one is), and checked against the log by
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from itertools import pairwise
 from pathlib import Path
@@ -89,31 +90,58 @@ def test_each_append_keeps_the_projections_as_a_rebuild_makes_them(
     assert department.log.check().ok
 
 
-def test_a_schema_1_database_gains_its_projections_on_open(
-    department: Records, db_url: str
-) -> None:
-    engine = department.log.engine
-    kept = _dump(engine)
+Dump = dict[str, list[tuple[object, ...]]]
+
+
+def _set_back(
+    department: Records, db_url: str, version: int, downgrade: Callable[[Connection], None]
+) -> Dump:
+    """Leave the department's database as trainer at schema ``version`` left it
+    (``downgrade`` undoes what came after); returns its projections as they were."""
+    kept = _dump(department.log.engine)
     department.log.close()
     raw = create_engine(db_url)
     try:
-        with raw.begin() as conn:  # as the previous trainer left it: the log alone
-            for table in reversed(schema.PROJECTIONS):
-                conn.execute(text(f"DROP TABLE {table.name}"))
-            conn.execute(text("UPDATE meta SET value = '1' WHERE key = 'schema_version'"))
-        reopened = connect(db_url)
-        try:
-            assert _dump(reopened) == kept
-            with reopened.connect() as conn:
-                version = conn.execute(
-                    select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")
-                ).scalar()
-            assert version == str(schema.SCHEMA_VERSION)
-            assert EventLog(reopened).check().ok
-        finally:
-            reopened.dispose()
+        with raw.begin() as conn:
+            downgrade(conn)
+            conn.execute(
+                text("UPDATE meta SET value = :v WHERE key = 'schema_version'"), {"v": str(version)}
+            )
     finally:
         raw.dispose()
+    return kept
+
+
+@contextmanager
+def _upgraded(db_url: str, kept: Dump) -> Iterator[Engine]:
+    """The database opened by this trainer: at the newest schema, with the projections
+    it had before it was set back, and its chain intact."""
+    reopened = connect(db_url)
+    try:
+        assert _dump(reopened) == kept
+        with reopened.connect() as conn:
+            version = conn.execute(
+                select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")
+            ).scalar()
+        assert version == str(schema.SCHEMA_VERSION)
+        assert EventLog(reopened).check().ok
+        yield reopened
+    finally:
+        reopened.dispose()
+
+
+def _the_log_alone(conn: Connection) -> None:
+    """Schema 1: no projections."""
+    for table in reversed(schema.PROJECTIONS):
+        conn.execute(text(f"DROP TABLE {table.name}"))
+
+
+def test_a_schema_1_database_gains_its_projections_on_open(
+    department: Records, db_url: str
+) -> None:
+    kept = _set_back(department, db_url, 1, _the_log_alone)
+    with _upgraded(db_url, kept):
+        pass
 
 
 # The tallies as schema 2 made them: split by the learner's agency and unit as well.
@@ -138,41 +166,23 @@ _V2_TALLIES = (
 )
 
 
+def _schema_2(conn: Connection) -> None:
+    """Schema 2: tallies split by agency and unit too, and what schema 3 lacked."""
+    for table in schema.TALLIES:
+        conn.execute(text(f"DROP TABLE {table.name}"))
+    for statement in _V2_TALLIES:
+        conn.execute(text(statement))
+    _drop_attempt_times(conn)
+
+
 def test_a_schema_2_database_has_its_tallies_recounted_on_open(
     department: Records, db_url: str
 ) -> None:
-    engine = department.log.engine
-    kept = _dump(engine)
-    department.log.close()
-    raw = create_engine(db_url)
-    try:
-        with raw.begin() as conn:
-            for table in schema.TALLIES:
-                conn.execute(text(f"DROP TABLE {table.name}"))
-            for statement in _V2_TALLIES:
-                conn.execute(text(statement))
-            _drop_attempt_times(conn)
-            conn.execute(text("UPDATE meta SET value = '2' WHERE key = 'schema_version'"))
-        reopened = connect(db_url)
-        try:
-            assert _dump(reopened) == kept
-            with reopened.connect() as conn:
-                version = conn.execute(
-                    select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")
-                ).scalar()
-                columns = {c["name"] for c in inspect(conn).get_columns("answer_tally")}
-            assert version == str(schema.SCHEMA_VERSION)
-            assert "agency" not in columns
-            assert EventLog(reopened).check().ok
-        finally:
-            reopened.dispose()
-        reopened = connect(db_url)  # a second open finds the newest schema, changes nothing
-        try:
-            assert _dump(reopened) == kept
-        finally:
-            reopened.dispose()
-    finally:
-        raw.dispose()
+    kept = _set_back(department, db_url, 2, _schema_2)
+    with _upgraded(db_url, kept) as reopened, reopened.connect() as conn:
+        assert "agency" not in {c["name"] for c in inspect(conn).get_columns("answer_tally")}
+    with _upgraded(db_url, kept):  # a second open finds the newest schema, changes nothing
+        pass
 
 
 def _drop_attempt_times(conn: Connection) -> None:
@@ -187,38 +197,24 @@ def _drop_attempt_times(conn: Connection) -> None:
 def test_a_schema_3_database_has_its_attempts_times_counted_on_open(
     department: Records, db_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    engine = department.log.engine
-    kept = _dump(engine)
-    department.log.close()
+    kept = _set_back(department, db_url, 3, _drop_attempt_times)
     raw = create_engine(db_url)
     try:
-        with raw.begin() as conn:
-            _drop_attempt_times(conn)
-            conn.execute(text("UPDATE meta SET value = '3' WHERE key = 'schema_version'"))
         with raw.connect() as conn:
             assert "seconds" not in {c["name"] for c in inspect(conn).get_columns("attempts")}
             assert not inspect(conn).has_table("cohort_items")
-        with caplog.at_level(logging.WARNING, logger="trainer.records.db"):
-            reopened = connect(db_url)
-        try:
+    finally:
+        raw.dispose()
+    with caplog.at_level(logging.WARNING, logger="trainer.records.db"):
+        with _upgraded(db_url, kept):
             # Said once, before the wait: a department's record takes minutes to upgrade.
             said = [r.getMessage() for r in caplog.records]
             assert len(said) == 1
             assert "from records schema 3 to 4" in said[0]
-            assert _dump(reopened) == kept
-            with reopened.connect() as conn:
-                version = conn.execute(
-                    select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")
-                ).scalar()
-            assert version == str(schema.SCHEMA_VERSION) == "4"
-            caplog.clear()
-            connect(db_url).dispose()  # opened again: nothing left to upgrade, nothing said
-            assert not caplog.records
-            assert EventLog(reopened).check().ok
-        finally:
-            reopened.dispose()
-    finally:
-        raw.dispose()
+        caplog.clear()
+        connect(db_url).dispose()  # opened again: nothing left to upgrade, nothing said
+        assert not caplog.records
+    assert schema.SCHEMA_VERSION == 4
 
 
 def test_attempts_count_their_answers_and_time_on_task(db_url: str, tmp_path: Path) -> None:
